@@ -1,0 +1,109 @@
+"""Read side: plain immutable rows for views (never live ORM objects)."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+
+from sqlalchemy import ColumnElement, func, select
+
+from app.categories import CODES
+from app.models import Message
+from app.store import Store
+from app.timeutil import as_utc, floor_hour, hour_range
+
+
+@dataclass(frozen=True)
+class MessageRow:
+    id: int
+    published_at: datetime
+    source: str
+    author: str | None
+    text: str
+    settlement: str | None
+    region: str | None
+    address: str | None
+    category: str
+    lat: float | None
+    lon: float | None
+
+
+@dataclass(frozen=True)
+class HourlyCounts:
+    """Messages per hour and category; ``hours`` are UTC hour starts."""
+
+    hours: tuple[datetime, ...]
+    counts: dict[str, tuple[int, ...]] = field(default_factory=dict)
+
+    def total(self) -> tuple[int, ...]:
+        return tuple(sum(col) for col in zip(*self.counts.values(), strict=True)) if self.counts else ()
+
+    def category_totals(self) -> dict[str, int]:
+        return {code: sum(values) for code, values in self.counts.items()}
+
+
+_ROW_COLUMNS = (
+    Message.id, Message.published_at, Message.source, Message.author, Message.text, Message.settlement,
+    Message.region, Message.address, Message.category, Message.lat, Message.lon,
+)
+
+
+def _rows(store: Store, stmt: object) -> list[MessageRow]:
+    with store.engine.connect() as conn:
+        return [MessageRow(*row) for row in conn.execute(stmt)]  # type: ignore[call-overload]
+
+
+def latest_messages(store: Store, limit: int = 200) -> list[MessageRow]:
+    """Newest messages first."""
+    stmt = select(*_ROW_COLUMNS).order_by(Message.published_at.desc(), Message.id.desc()).limit(limit)
+    return _rows(store, stmt)
+
+
+def messages_by_ids(store: Store, ids: Sequence[int]) -> list[MessageRow]:
+    stmt = select(*_ROW_COLUMNS).where(Message.id.in_(list(ids))).order_by(Message.id)
+    return _rows(store, stmt)
+
+
+def messages_after(store: Store, after_id: int, limit: int | None = None) -> list[MessageRow]:
+    """Messages with an id above ``after_id`` (a map's incremental feed)."""
+    stmt = select(*_ROW_COLUMNS).where(Message.id > after_id).order_by(Message.id).limit(limit)
+    return _rows(store, stmt)
+
+
+def messages_in(store: Store, start: datetime, end: datetime) -> list[MessageRow]:
+    stmt = select(*_ROW_COLUMNS).where(*_period(start, end)).order_by(Message.published_at)
+    return _rows(store, stmt)
+
+
+def _period(start: datetime, end: datetime) -> tuple[ColumnElement[bool], ...]:
+    return (Message.published_at >= as_utc(start), Message.published_at < as_utc(end))
+
+
+def count_in(store: Store, start: datetime, end: datetime) -> int:
+    with store.engine.connect() as conn:
+        return conn.execute(select(func.count()).select_from(Message).where(*_period(start, end))).scalar_one()
+
+
+def latest_time(store: Store) -> datetime | None:
+    with store.engine.connect() as conn:
+        return conn.execute(select(func.max(Message.published_at))).scalar()
+
+
+def hourly_counts(store: Store, start: datetime, end: datetime) -> HourlyCounts:
+    """Counts per UTC hour in [start, end) and category; every category, every hour, zeros included."""
+    hours = tuple(hour_range(start, end))
+    index = {hour: i for i, hour in enumerate(hours)}
+    grid = {code: [0] * len(hours) for code in CODES}
+    stmt = select(Message.published_at, Message.category).where(*_period(hours[0], end)) if hours else None
+    if stmt is not None:
+        with store.engine.connect() as conn:
+            for published, category in conn.execute(stmt):
+                grid[category if category in grid else "other"][index[floor_hour(published)]] += 1
+    return HourlyCounts(hours, {code: tuple(values) for code, values in grid.items()})
+
+
+def last_hours_window(now: datetime, hours: int = 24) -> tuple[datetime, datetime]:
+    """The ``hours`` whole hours ending with the one containing ``now``."""
+    end = floor_hour(now) + timedelta(hours=1)
+    return end - timedelta(hours=hours), end

@@ -1,0 +1,1 @@
+"""Map pages: building (folium, no Qt) in ``page``; the QtWebEngine bridge in ``web``/``view``."""

@@ -1,0 +1,92 @@
+"""The base map page, built once with folium; live data arrives later as JSON.
+
+Public text never passes through folium: folium escapes nothing, so message
+text, authors and addresses are pushed as JSON and put into the DOM with
+``textContent`` by ``resources/web/static/opershtab_map.js``.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+
+import folium
+from branca.element import MacroElement
+from folium.elements import JSCSSMixin
+from folium.plugins import MarkerCluster
+from jinja2 import Template
+
+from app.categories import CATEGORIES
+from app.geodata import region_outline, regions_near
+from maps import assets
+
+
+class OfflineMap(folium.Map):
+    default_js = assets.LEAFLET_JS
+    default_css = assets.LEAFLET_CSS
+
+
+class OfflineMarkerCluster(MarkerCluster):
+    default_js = assets.MARKERCLUSTER_JS
+    default_css = assets.MARKERCLUSTER_CSS
+
+
+class PageBridge(JSCSSMixin, MacroElement):
+    """Hands the folium objects to our page script once they exist."""
+
+    default_js = [("qwebchannel", assets.QWEBCHANNEL_JS), ("opershtab_map", assets.STATIC + "opershtab_map.js")]
+    default_css = [("opershtab_map_css", assets.STATIC + "opershtab_map.css")]
+    _template = Template(
+        "{% macro script(this, kwargs) %}"
+        "opershtab.init({map: {{ this.map_name }}, cluster: {{ this.cluster_name }},"
+        " config: {{ this.config_json }}});"
+        "{% endmacro %}"
+    )
+
+    def __init__(self, map_name: str, cluster_name: str, config: dict) -> None:
+        super().__init__()
+        self._name = "PageBridge"
+        self.map_name, self.cluster_name = map_name, cluster_name
+        self.config_json = json.dumps(config, ensure_ascii=True).replace("</", "<\\/")
+
+
+@dataclass(frozen=True)
+class MapSpec:
+    region_code: str = "RU-KDA"
+    center: tuple[float, float] = (45.1, 39.2)
+    zoom: int = 7
+
+
+def page_config() -> dict:
+    """Static page settings: category colours and labels (ours, not public text)."""
+    return {"categories": {c.code: {"label": c.label, "color": c.color} for c in CATEGORIES}}
+
+
+def _outline_layer(region_code: str) -> folium.GeoJson:
+    style = {"color": "#c0392b", "weight": 2.5, "fillColor": "#fdf6e3", "fillOpacity": 0.6}
+    return folium.GeoJson(region_outline(region_code), name="Граница региона", style_function=lambda _f: style)
+
+
+def _context_layer(region_code: str) -> folium.GeoJson:
+    """Neighbouring federal subjects in grey, so the region is seen in place."""
+    style = {"color": "#8a9199", "weight": 1, "fillColor": "#f4f4f0", "fillOpacity": 0.5}
+    neighbours = regions_near(region_code, margin_degrees=3.0)
+    return folium.GeoJson(neighbours, name="Соседние регионы", style_function=lambda _f: style)
+
+
+def build_map(spec: MapSpec | None = None) -> folium.Map:
+    """The folium map object with the region outline and an empty marker cluster."""
+    spec = spec or MapSpec()
+    # Without tiles folium omits maxZoom, and markercluster refuses a map without it.
+    fmap = OfflineMap(location=spec.center, zoom_start=spec.zoom, tiles=None, control_scale=True,
+                      prefer_canvas=True, maxZoom=18, minZoom=4)
+    _context_layer(spec.region_code).add_to(fmap)
+    _outline_layer(spec.region_code).add_to(fmap)
+    cluster = OfflineMarkerCluster(name="Сообщения", options={"chunkedLoading": True}).add_to(fmap)
+    PageBridge(fmap.get_name(), cluster.get_name(), page_config()).add_to(fmap)
+    return fmap
+
+
+def build_page(spec: MapSpec | None = None) -> str:
+    """Complete HTML of the base page."""
+    return build_map(spec).get_root().render()

@@ -1,0 +1,72 @@
+"""Shared fixtures: offscreen Qt, a migrated template database copied per test, one web context."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import tempfile
+from collections.abc import Iterator
+from pathlib import Path
+
+# Before anything imports Qt: offscreen platform, no sandbox as root, no user data.
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+if hasattr(os, "geteuid") and os.geteuid() == 0:
+    os.environ.setdefault("QTWEBENGINE_CHROMIUM_FLAGS", "--no-sandbox")
+os.environ["OPERSHTAB_DATA_DIR"] = tempfile.mkdtemp(prefix="opershtab-test-data-")
+
+import pytest  # noqa: E402
+
+from app.intake import store_incoming  # noqa: E402
+from app.store import Store, open_store  # noqa: E402
+from tests.fixtures import fixture_messages  # noqa: E402
+
+ROOT = Path(__file__).resolve().parents[1]
+SHARED_DATA = ROOT.parent / "shared" / "data"
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    from maps.web import register_app_scheme
+
+    register_app_scheme()  # must precede the QApplication that pytest-qt creates
+
+
+@pytest.fixture(scope="session")
+def template_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A migrated empty SQLite database, built once per session."""
+    path = tmp_path_factory.mktemp("template") / "template.sqlite3"
+    open_store(f"sqlite:///{path}").close()
+    return path
+
+
+@pytest.fixture
+def store(template_db: Path, tmp_path: Path) -> Iterator[Store]:
+    """A fresh migrated database for one test (a copy of the template)."""
+    path = tmp_path / "test.sqlite3"
+    shutil.copy(template_db, path)
+    db = Store(f"sqlite:///{path}")
+    yield db
+    db.close()
+
+
+@pytest.fixture
+def fixture_store(store: Store) -> Store:
+    """The database holding the known storm fixture of tests/fixtures.py."""
+    store_incoming(store, fixture_messages())
+    return store
+
+
+@pytest.fixture(scope="session")
+def web_context(qapp):  # noqa: ANN001, ANN201
+    """One off-the-record profile for the session; deleted after every view."""
+    from maps.web import WebContext
+
+    context = WebContext()
+    yield context
+    context.deleteLater()
+
+
+@pytest.fixture
+def shared_data() -> Path:
+    if not SHARED_DATA.is_dir():
+        pytest.skip(f"shared region data not found at {SHARED_DATA} (checkout without ../shared)")
+    return SHARED_DATA

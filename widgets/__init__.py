@@ -1,0 +1,1 @@
+"""Qt widgets of Оперштаб: main window, chart, tables, commands that need Qt."""

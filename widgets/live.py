@@ -1,0 +1,71 @@
+"""Plays the storm scenario into the database in step with a scenario clock."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from PySide6.QtCore import QObject, QTimer, Signal
+
+from app.clock import ScenarioClock
+from app.demo import play
+from app.queries import HourlyCounts, MessageRow, hourly_counts, last_hours_window, messages_by_ids
+from app.simulator import StormScenario
+from app.store import Store
+from widgets.worker import DbWorker
+
+
+@dataclass(frozen=True)
+class LiveBatch:
+    """New rows and the refreshed 24-hour counts, as of scenario time ``now``."""
+
+    now: datetime
+    rows: list[MessageRow]
+    counts: HourlyCounts
+
+
+def load_batch(store: Store, start: datetime, end: datetime, scenario: StormScenario | None) -> LiveBatch:
+    """Store what the scenario published in [start, end) and read back what is new."""
+    new_ids = play(store, scenario, start, end).new_ids if scenario else ()
+    return LiveBatch(end, messages_by_ids(store, new_ids), hourly_counts(store, *last_hours_window(end)))
+
+
+class ScenarioPlayer(QObject):
+    """Each tick stores the messages published since the previous tick."""
+
+    batchStored = Signal(object)  # noqa: N815 (Qt signal naming)
+    failed = Signal(str)
+
+    def __init__(self, store: Store, worker: DbWorker, scenario: StormScenario, clock: ScenarioClock,
+                 interval_ms: int = 1000, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self._store, self._worker, self.scenario, self.clock = store, worker, scenario, clock
+        self._played_until = scenario.start
+        self._busy = False
+        self._timer = QTimer(self)
+        self._timer.setInterval(interval_ms)
+        self._timer.timeout.connect(self._on_timer_timeout)
+
+    def start(self) -> None:
+        """Catch up from the scenario start to now, then keep pace."""
+        self._on_timer_timeout()
+        self._timer.start()
+
+    def stop(self) -> None:
+        self._timer.stop()
+
+    def _on_timer_timeout(self) -> None:
+        if self._busy:
+            return  # the writer is behind: the next tick covers the gap
+        start, end = self._played_until, self.clock.now()
+        self._busy = True
+        self._worker.run(lambda: load_batch(self._store, start, end, self.scenario), self._on_batch, self._on_failure)
+
+    def _on_batch(self, batch: LiveBatch) -> None:
+        self._busy = False
+        self._played_until = batch.now
+        self.batchStored.emit(batch)
+
+    def _on_failure(self, exc: BaseException) -> None:
+        self._busy = False
+        self.failed.emit(f"Ошибка записи сценария: {exc}")
