@@ -78,7 +78,8 @@ def _data_uri(png: bytes | None) -> str | None:
 
 
 def _environment() -> Environment:
-    env = Environment(loader=FileSystemLoader(resources_dir() / "templates"), autoescape=select_autoescape(["j2", "html"]))
+    loader = FileSystemLoader(resources_dir() / "templates")
+    env = Environment(loader=loader, autoescape=select_autoescape(["j2", "html"]))
     env.filters.update(int=ru.format_int, messages_word=ru.messages_word, percent=ru.signed_percent)
     return env
 

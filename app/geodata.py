@@ -3,15 +3,15 @@
 from __future__ import annotations
 
 import json
+from functools import lru_cache
 
 from shapely.geometry import box, shape
-from functools import lru_cache
 
 from app.geobuild import OUTPUT_NAME
 from app.paths import generated_dir
 
 
-class GeodataMissing(RuntimeError):
+class GeodataMissingError(RuntimeError):
     """The setup step that builds geodata has not run."""
 
 
@@ -19,7 +19,7 @@ class GeodataMissing(RuntimeError):
 def regions() -> dict:
     path = generated_dir() / OUTPUT_NAME
     if not path.exists():
-        raise GeodataMissing(f"{path} is missing: run `make setup` (python -m app.geobuild)")
+        raise GeodataMissingError(f"{path} is missing: run `make setup` (python -m app.geobuild)")
     return json.loads(path.read_text(encoding="utf-8"))
 
 

@@ -3,7 +3,9 @@
 The storm front comes from the sea (west) and moves east over the first hours.
 Messages are generated per simulated hour with an RNG seeded by (seed, hour),
 so any split of an interval yields the same messages. There is no background
-traffic: outside [start, start + duration) the scenario is silent.
+traffic: outside [start, start + duration) the scenario is silent. External ids
+(«storm-2023-202304221500-05-0123») carry seed, onset and hour, so replays of
+the same scenario deduplicate while a storm started at another time does not.
 """
 
 from __future__ import annotations
@@ -104,15 +106,9 @@ def front_weights(hours: float) -> list[float]:
             for s in SETTLEMENTS]
 
 
-def _poisson(rng: random.Random, lam: float) -> int:
-    """Poisson sample; normal approximation for large means."""
-    if lam > 50:
-        return max(0, round(rng.gauss(lam, math.sqrt(lam))))
-    limit, k, p = math.exp(-lam), 0, rng.random()
-    while p > limit:
-        k += 1
-        p *= rng.random()
-    return k
+def _hour_count(rng: random.Random, lam: float) -> int:
+    """Messages in an hour: the expectation rounded with noise (a bit calmer than Poisson)."""
+    return max(0, round(rng.gauss(lam, 0.7 * math.sqrt(lam))))
 
 
 def _url(rng: random.Random, source: str) -> str:
@@ -221,25 +217,27 @@ def names_place(template: str) -> bool:
     return _PLACE_SLOT.search(template) is not None
 
 
-def _pick_template(rng: random.Random, category: str, placed: bool, hour: int) -> str:
-    """A template of the category that names a place or not, as asked."""
+def _pick_template(rng: random.Random, category: str, placed: bool, hour: int) -> tuple[str, str]:
+    """(template group, template) of the category, naming a place or not as asked."""
     group = "thanks" if category == "other" and hour >= 6 and rng.random() < 0.6 else category
-    return rng.choice([t for t in TEMPLATES[group] if names_place(t) == placed])
+    return group, rng.choice([t for t in TEMPLATES[group] if names_place(t) == placed])
 
 
-def _decorate(rng: random.Random, text: str, category: str, source: str) -> str:
-    """Openers, tails, emoji and social-network writing habits."""
+def _decorate(rng: random.Random, text: str, group: str, source: str) -> str:
+    """Openers, tails, emoji and social-network writing habits; a formal frame on «Решаем вместе»."""
+    # Chatter and texts that already ask for action get no plea appended.
+    plea = group not in ("other", "thanks") and not any(w in text for w in ("Прошу", "Просим"))
     if source == "pos":
         head, tail = rng.choice(POS_FRAMES)
         end = "?" if text.endswith("?") else "."
-        return head + text.rstrip("!?. ") + end + tail
+        return head + text.rstrip("!?. ") + end + (tail if plea else "")
     if rng.random() < 0.12:
         opener = rng.choice(OPENERS if text.startswith("В ") else _SENTENCE_OPENERS)
         text = opener + ("в" + text[1:] if opener.endswith(", ") else text)
-    if rng.random() < 0.35:
-        text += (". " if text[-1].isalnum() else " ") + rng.choice(TAILS.get(category, ()) + TAILS["any"])
+    if plea and rng.random() < 0.35:
+        text += (". " if text[-1].isalnum() else " ") + rng.choice(TAILS.get(group, ()) + TAILS["any"])
     if rng.random() < 0.25:
-        text += " " + rng.choice(EMOJI.get(category, ()) + EMOJI["any"])
+        text += " " + rng.choice(EMOJI[group] if group in EMOJI else EMOJI["any"])
     return _style(rng, text)
 
 
@@ -258,9 +256,10 @@ def _style(rng: random.Random, text: str) -> str:
 def compose(rng: random.Random, category: str, place: Settlement | None, hour: int,
             source: str) -> tuple[str, str | None]:
     """Message text and its normalised address (None when the text has none)."""
-    template = _pick_template(rng, category, place is not None, hour)
+    group, template = _pick_template(rng, category, place is not None, hour)
     if place and "{addr}" not in template and rng.random() < 0.1:
-        template += rng.choice((" Адрес: {addr}.", " ({addr})"))
+        full_stop = "." if template[-1].isalnum() else ""
+        template += rng.choice((full_stop + " Адрес: {addr}.", " ({addr})"))
     if rng.random() < 0.12:
         template = _typo(rng, template)
     exact, written = _address(rng, place) if place and "{addr}" in template else (None, "")
@@ -269,7 +268,7 @@ def compose(rng: random.Random, category: str, place: Settlement | None, hour: i
     text = template.format(loc=loc, Loc=loc[:1].upper() + loc[1:], nom=place.name if place else "",
                            gen=place.genitive if place else "", addr=written,
                            dur=_duration(rng, hour))
-    return _decorate(rng, text, category, source), exact
+    return _decorate(rng, text, group, source), exact
 
 
 class StormScenario:
@@ -309,7 +308,7 @@ class StormScenario:
     def _generate(self, hour: int) -> tuple[SimMessage, ...]:
         """Draw count, times and contents of one hour from its own RNG."""
         rng = random.Random(f"{self.seed}:{hour}")
-        count = _poisson(rng, expected_in_hour(hour))
+        count = _hour_count(rng, expected_in_hour(hour))
         seconds = sorted(rng.randrange(3600) for _ in range(count))
         mix = category_weights(hour + 0.5)
         places = front_weights(hour + 0.5)
@@ -326,7 +325,7 @@ class StormScenario:
         text, address = compose(rng, category, place, hour, source)
         lat, lon = jitter(place, rng) if place else (None, None)
         return SimMessage(
-            external_id=f"storm-{self.seed}-{hour:03d}-{index:04d}", source=source,
+            external_id=f"storm-{self.seed}-{self.start:%Y%m%d%H%M}-{hour:02d}-{index:04d}", source=source,
             published_at=at, author=_author(rng, source), url=_url(rng, source), text=text,
             settlement=place.name if place else None, region=REGION, lat=lat, lon=lon,
             address=address, category=category)

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass
+from typing import ClassVar
 
 import folium
 from branca.element import MacroElement
@@ -34,8 +35,11 @@ class OfflineMarkerCluster(MarkerCluster):
 class PageBridge(JSCSSMixin, MacroElement):
     """Hands the folium objects to our page script once they exist."""
 
-    default_js = [("qwebchannel", assets.QWEBCHANNEL_JS), ("opershtab_map", assets.STATIC + "opershtab_map.js")]
-    default_css = [("opershtab_map_css", assets.STATIC + "opershtab_map.css")]
+    default_js: ClassVar = [
+        ("qwebchannel", assets.QWEBCHANNEL_JS),
+        ("opershtab_map", assets.STATIC + "opershtab_map.js"),
+    ]
+    default_css: ClassVar = [("opershtab_map_css", assets.STATIC + "opershtab_map.css")]
     _template = Template(
         "{% macro script(this, kwargs) %}"
         "opershtab.init({map: {{ this.map_name }}, cluster: {{ this.cluster_name }},"

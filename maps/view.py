@@ -43,7 +43,7 @@ class MapPage(QWebEnginePage):
         super().__init__(context.profile, parent)
         self.console_errors: list[str] = []
 
-    def javaScriptConsoleMessage(self, level, message, line, source):  # noqa: N802, ANN001, ANN201 (Qt API)
+    def javaScriptConsoleMessage(self, level, message, line, source):  # noqa: N802 (Qt API)
         if level == QWebEnginePage.JavaScriptConsoleMessageLevel.ErrorMessageLevel:
             self.console_errors.append(f"{source}:{line}: {message}")
 

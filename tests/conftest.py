@@ -14,11 +14,11 @@ if hasattr(os, "geteuid") and os.geteuid() == 0:
     os.environ.setdefault("QTWEBENGINE_CHROMIUM_FLAGS", "--no-sandbox")
 os.environ["OPERSHTAB_DATA_DIR"] = tempfile.mkdtemp(prefix="opershtab-test-data-")
 
-import pytest  # noqa: E402
+import pytest
 
-from app.intake import store_incoming  # noqa: E402
-from app.store import Store, open_store  # noqa: E402
-from tests.fixtures import fixture_messages  # noqa: E402
+from app.intake import store_incoming
+from app.store import Store, open_store
+from tests.fixtures import fixture_messages
 
 ROOT = Path(__file__).resolve().parents[1]
 SHARED_DATA = ROOT.parent / "shared" / "data"
@@ -56,13 +56,19 @@ def fixture_store(store: Store) -> Store:
 
 
 @pytest.fixture(scope="session")
-def web_context(qapp):  # noqa: ANN001, ANN201
+def web_context(qapp):
     """One off-the-record profile for the session; deleted after every view."""
+    from PySide6.QtCore import QCoreApplication, QEvent
+
     from maps.web import WebContext
 
     context = WebContext()
     yield context
+    # Views were deleteLater'd by pytest-qt; they must be gone before their profile.
+    QCoreApplication.sendPostedEvents(None, QEvent.Type.DeferredDelete)
+    QCoreApplication.processEvents()
     context.deleteLater()
+    QCoreApplication.sendPostedEvents(None, QEvent.Type.DeferredDelete)
 
 
 @pytest.fixture

@@ -23,7 +23,8 @@ def test_fixture_markers_are_drawn(qtbot, web_context, fixture_store):
     stats = wait_markers(qtbot, view, fixture_total())
     assert stats["clustered"] == fixture_total()
     # markers are drawn on screen: clusters or circles exist in the DOM
-    drawn = page_value(qtbot, view, "document.querySelectorAll('.marker-cluster, path.leaflet-interactive, canvas').length")
+    selector = ".marker-cluster, path.leaflet-interactive, canvas"
+    drawn = page_value(qtbot, view, f"document.querySelectorAll('{selector}').length")
     assert drawn > 0
     assert web_context.guard.blocked_count == 0
 

@@ -29,7 +29,8 @@ class DbWorker(QObject):
         self._closed = False
         self._done.connect(self._deliver)
 
-    def run(self, fn: Callable[[], Any], on_success: Callback | None = None, on_failure: Callback | None = None) -> None:
+    def run(self, fn: Callable[[], Any], on_success: Callback | None = None,
+            on_failure: Callback | None = None) -> None:
         """Call ``fn()`` in the background, then ``on_success(result)`` or ``on_failure(exc)`` here."""
         if self._closed:
             return
@@ -38,7 +39,7 @@ class DbWorker(QObject):
     def _job(self, fn: Callable[[], Any], on_success: Callback | None, on_failure: Callback) -> None:
         try:
             result = fn()
-        except Exception as exc:  # noqa: BLE001 (reported on the main thread)
+        except Exception as exc:
             self._done.emit(on_failure, exc)
             return
         if on_success is not None:

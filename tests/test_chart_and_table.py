@@ -1,0 +1,47 @@
+"""The hourly chart and the message table show what the database holds."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from app.categories import CODES
+from app.queries import hourly_counts, latest_messages
+from tests.fixtures import FIXTURE_COUNTS, FIXTURE_START
+
+
+def test_chart_bars_equal_database_counts(qtbot, fixture_store):
+    from widgets.hourly_chart import HourlyChart
+
+    chart = HourlyChart()
+    qtbot.addWidget(chart)
+    counts = hourly_counts(fixture_store, FIXTURE_START - timedelta(hours=2), FIXTURE_START + timedelta(hours=4))
+    chart.set_counts(counts)
+    for code in CODES:
+        expected = [0, 0, *FIXTURE_COUNTS.get(code, [0, 0, 0, 0])]
+        assert chart.bar_heights(code) == expected, code
+
+
+def test_chart_ticks_are_local_hours(qtbot, fixture_store):
+    from widgets.hourly_chart import HourlyChart
+
+    chart = HourlyChart()
+    qtbot.addWidget(chart)
+    chart.set_counts(hourly_counts(fixture_store, FIXTURE_START, FIXTURE_START + timedelta(hours=4)))
+    ticks = chart.getAxis("bottom")._tickLevels[0]
+    assert ticks[0] == (0, "14:00")  # 11:00 UTC is 14:00 in Moscow
+
+
+def test_table_lists_newest_first_and_caps(qtbot, fixture_store):
+    from widgets.message_table import MessageTable, MessageTableModel
+
+    model = MessageTableModel(limit=10)
+    table = MessageTable(model)
+    qtbot.addWidget(table)
+    model.reset_rows(latest_messages(fixture_store, 10))
+    assert model.rowCount() == 10
+    first, second = model.rows[0], model.rows[1]
+    assert (first.published_at, first.id) >= (second.published_at, second.id)
+    assert model.index(0, 2).data() in {"Электроснабжение", "Водоснабжение", "Последствия непогоды", "Подтопления"}
+    older = model.rows[-1]
+    model.prepend([older])
+    assert model.rowCount() == 10

@@ -1,0 +1,73 @@
+"""The live window: scenario messages reach the map, the chart and the list without a page reload."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from app.clock import ScenarioClock
+from app.queries import count_in, latest_time, messages_after
+from app.simulator import StormScenario
+from app.timeutil import floor_hour, utcnow
+from tests.qt_helpers import page_value, wait_markers
+
+
+class ManualClock:
+    """Scenario time that moves only when the test says so."""
+
+    def __init__(self, start):
+        self.current = start
+        self.speed = 1.0
+
+    def now(self):
+        return self.current
+
+
+def _located(store) -> int:
+    """Messages that can be drawn (messages naming no place carry no coordinates)."""
+    return sum(1 for row in messages_after(store, 0) if row.lat is not None)
+
+
+def _window(qtbot, store, web_context, clock):
+    from widgets.main_window import MainWindow
+    from widgets.worker import DbWorker
+
+    worker = DbWorker()
+    window = MainWindow(store, web_context, worker, clock)
+    qtbot.addWidget(window, before_close_func=lambda w: w.briefing.shutdown())
+    window.show()
+    qtbot.waitUntil(lambda: window.map_view.is_ready, timeout=20000)
+    return window, worker
+
+
+def test_new_scenario_messages_reach_map_chart_and_list(qtbot, store, web_context):
+    from widgets.live import ScenarioPlayer
+
+    scenario = StormScenario(floor_hour(utcnow()) - timedelta(hours=6))
+    clock = ManualClock(scenario.start + timedelta(hours=4))
+    window, worker = _window(qtbot, store, web_context, clock)
+    loads = []
+    window.map_view.loadStarted.connect(lambda: loads.append(1))
+    player = ScenarioPlayer(store, worker, scenario, clock, interval_ms=100, parent=window)
+    player.batchStored.connect(window.apply_batch)
+    with qtbot.waitSignal(player.batchStored, timeout=20000):
+        player.start()
+    first = count_in(store, scenario.start, clock.now())
+    assert first > 100
+    wait_markers(qtbot, window.map_view, _located(store))
+    assert sum(window.chart.counts.total()) == first
+    clock.current += timedelta(minutes=20)  # the storm goes on
+    qtbot.waitUntil(lambda: count_in(store, scenario.start, clock.now()) > first, timeout=20000)
+    second = count_in(store, scenario.start, clock.now())
+    qtbot.waitUntil(lambda: sum(window.chart.counts.total()) == second, timeout=20000)
+    wait_markers(qtbot, window.map_view, _located(store))
+    assert window.table_model.rows[0].published_at == latest_time(store)
+    assert loads == []  # appended in place, never reloaded
+    assert page_value(qtbot, window.map_view, "performance.getEntriesByType('navigation').length") == 1
+    player.stop()
+
+
+def test_scenario_clock_runs_at_speed():
+    ticks = iter([0.0, 0.0, 60.0])
+    clock = ScenarioClock(utcnow(), speed=60, monotonic=lambda: next(ticks))
+    start = clock.now()
+    assert clock.now() - start == timedelta(hours=1)
