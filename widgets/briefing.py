@@ -50,7 +50,8 @@ class BriefingMaker(QObject):
 
     def make(self, period_end: datetime, region: str) -> None:
         """Briefing for the hour ending at ``period_end`` (floored to the hour)."""
-        self._worker.run(lambda: compute_figures(self._store, period_end, region), self._on_figures, self._on_error)
+        self._worker.run(lambda: compute_figures(self._store, period_end, region), self._on_figures, self._on_error,
+                         owner=self)
 
     def _on_figures(self, figures: BriefingFigures) -> None:
         self._figures = figures

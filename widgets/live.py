@@ -59,7 +59,8 @@ class ScenarioPlayer(QObject):
             return  # the writer is behind: the next tick covers the gap
         start, end = self._played_until, self.clock.now()
         self._busy = True
-        self._worker.run(lambda: load_batch(self._store, start, end, self.scenario), self._on_batch, self._on_failure)
+        self._worker.run(lambda: load_batch(self._store, start, end, self.scenario), self._on_batch,
+                         self._on_failure, owner=self)
 
     def _on_batch(self, batch: LiveBatch) -> None:
         self._busy = False

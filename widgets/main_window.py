@@ -73,9 +73,10 @@ class MainWindow(QMainWindow):
         start, end = last_hours_window(now)
         self.worker.run(
             lambda: LiveBatch(now, messages_in(self.store, start, end), hourly_counts(self.store, start, end)),
-            self._on_initial_loaded,
+            self._on_initial_loaded, owner=self,
         )
-        self.worker.run(lambda: latest_messages(self.store, self.table_model.limit), self.table_model.reset_rows)
+        self.worker.run(lambda: latest_messages(self.store, self.table_model.limit), self.table_model.reset_rows,
+                        owner=self)
 
     def _on_initial_loaded(self, batch: LiveBatch) -> None:
         self.map_view.clear_messages()

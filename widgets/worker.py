@@ -12,6 +12,7 @@ from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
+import shiboken6
 from PySide6.QtCore import QObject, Signal
 
 log = logging.getLogger(__name__)
@@ -21,7 +22,7 @@ Callback = Callable[[Any], None]
 class DbWorker(QObject):
     """Runs callables in order on one background thread."""
 
-    _done = Signal(object, object)  # callback, value
+    _done = Signal(object, object)  # (callback, owner), value
 
     def __init__(self, parent: QObject | None = None) -> None:
         super().__init__(parent)
@@ -30,23 +31,28 @@ class DbWorker(QObject):
         self._done.connect(self._deliver)
 
     def run(self, fn: Callable[[], Any], on_success: Callback | None = None,
-            on_failure: Callback | None = None) -> None:
-        """Call ``fn()`` in the background, then ``on_success(result)`` or ``on_failure(exc)`` here."""
+            on_failure: Callback | None = None, owner: QObject | None = None) -> None:
+        """Call ``fn()`` in the background, then ``on_success(result)`` or ``on_failure(exc)`` here.
+
+        Callbacks are dropped when ``owner`` has been deleted meanwhile.
+        """
         if self._closed:
             return
-        self._executor.submit(self._job, fn, on_success, on_failure or _log_failure)
+        self._executor.submit(self._job, fn, on_success, on_failure or _log_failure, owner)
 
-    def _job(self, fn: Callable[[], Any], on_success: Callback | None, on_failure: Callback) -> None:
+    def _job(self, fn: Callable[[], Any], on_success: Callback | None, on_failure: Callback,
+             owner: QObject | None) -> None:
         try:
             result = fn()
         except Exception as exc:
-            self._done.emit(on_failure, exc)
+            self._done.emit((on_failure, owner), exc)
             return
         if on_success is not None:
-            self._done.emit(on_success, result)
+            self._done.emit((on_success, owner), result)
 
-    def _deliver(self, callback: Callback, value: object) -> None:
-        if not self._closed:
+    def _deliver(self, target: tuple[Callback, QObject | None], value: object) -> None:
+        callback, owner = target
+        if not self._closed and (owner is None or shiboken6.isValid(owner)):
             callback(value)
 
     def shutdown(self) -> None:
