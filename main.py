@@ -6,11 +6,10 @@ import sys
 
 
 def main(argv: list[str] | None = None) -> int:
-    from app.cli import build_parser
-    from widgets.commands import dispatch
+    from app.cli import build_parser, resolve_handler
 
     args = build_parser().parse_args(argv)
-    return dispatch(args)
+    return resolve_handler(args.handler)(args)
 
 
 if __name__ == "__main__":

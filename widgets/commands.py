@@ -16,11 +16,6 @@ from app.store import Store, open_store
 from app.timeutil import floor_hour, utcnow
 
 
-def dispatch(args: argparse.Namespace) -> int:
-    commands = {None: run_gui, "selftest": run_selftest, "briefing": run_briefing}
-    return commands[args.command](args)
-
-
 def _demo_store(args: argparse.Namespace) -> Store:
     if args.db:
         return open_store(args.db)
