@@ -37,6 +37,11 @@ class Incoming:
     municipality: str | None = None
     region: str | None = None
     category: str = "other"
+    secondary_category: str | None = None
+    confidence: float | None = None
+    is_complaint: bool = True
+    explanation: str | None = None
+    category_source: str = "source"  # source | classifier | operator
 
 
 @dataclass(frozen=True)
