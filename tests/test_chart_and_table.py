@@ -32,7 +32,7 @@ def test_chart_ticks_are_local_hours(qtbot, fixture_store):
 
 
 def test_table_lists_newest_first_and_caps(qtbot, fixture_store):
-    from widgets.message_table import MessageTable, MessageTableModel
+    from widgets.message_table import CATEGORY, MessageTable, MessageTableModel
 
     model = MessageTableModel(limit=10)
     table = MessageTable(model)
@@ -41,7 +41,46 @@ def test_table_lists_newest_first_and_caps(qtbot, fixture_store):
     assert model.rowCount() == 10
     first, second = model.rows[0], model.rows[1]
     assert (first.published_at, first.id) >= (second.published_at, second.id)
-    assert model.index(0, 2).data() in {"Электроснабжение", "Водоснабжение", "Последствия непогоды", "Подтопления"}
+    assert model.index(0, CATEGORY).data() in {"Электроснабжение", "Водоснабжение", "Последствия непогоды", "Подтопления"}
     older = model.rows[-1]
-    model.prepend([older])
-    assert model.rowCount() == 10
+    model.prepend([older])  # already shown: not duplicated
+    assert model.rowCount() == 10 and [r.id for r in model.rows].count(older.id) == 1
+
+
+def test_table_filters_by_category_status_and_text(qtbot, fixture_store):
+    from widgets.message_filters import MessageFilterBar
+    from widgets.message_table import MessageTable, MessageTableModel
+
+    model = MessageTableModel()
+    table = MessageTable(model)
+    bar = MessageFilterBar()
+    bar.changed.connect(table.proxy.set_criteria)
+    qtbot.addWidget(table)
+    qtbot.addWidget(bar)
+    rows = latest_messages(fixture_store, 500)
+    model.reset_rows(rows)
+    assert table.proxy.rowCount() == len(rows)
+    bar.category.setCurrentIndex(bar.category.findData("water"))
+    assert table.proxy.rowCount() == sum(FIXTURE_COUNTS["water"])
+    bar.search.setText("армавир")
+    expected = sum(1 for r in rows if r.category == "water" and "армавир" in r.text.lower())
+    assert 0 < table.proxy.rowCount() == expected
+    bar.status.setCurrentIndex(bar.status.findData("resolved"))
+    assert table.proxy.rowCount() == 0
+    table.selectAll()
+    assert table.selected_messages() == []
+
+
+def test_table_sorts_by_time_and_multiselects(qtbot, fixture_store):
+    from widgets.message_table import TIME, MessageTable, MessageTableModel
+
+    model = MessageTableModel()
+    table = MessageTable(model)
+    qtbot.addWidget(table)
+    model.reset_rows(sorted(latest_messages(fixture_store, 500), key=lambda r: r.id))
+    first = table.row_at(table.proxy.index(0, TIME))
+    assert first.published_at == max(r.published_at for r in model.rows)
+    table.selectRow(0)
+    table.selectionModel().select(table.proxy.index(3, 0), table.selectionModel().SelectionFlag.Select
+                                  | table.selectionModel().SelectionFlag.Rows)
+    assert len(table.selected_messages()) == 2

@@ -26,11 +26,13 @@ def _demo_store(args: argparse.Namespace) -> Store:
 
 
 def run_gui(args: argparse.Namespace) -> int:
-    from widgets.gui import run_window
+    from widgets.gui import run_wall, run_window
 
     scenario_name = "storm" if args.demo else args.scenario
     store = _demo_store(args) if args.demo else open_store(args.db)
     try:
+        if getattr(args, "wall", False):
+            return run_wall(store, args)
         return run_window(store, scenario_name, args.speed, args.seed, args.screenshot, args.exit_after)
     finally:
         store.close()

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from PySide6.QtCore import Qt, QUrl
+from PySide6.QtCore import QModelIndex, Qt, QUrl
 from PySide6.QtGui import QAction, QCloseEvent, QDesktopServices, QKeySequence
-from PySide6.QtWidgets import QDockWidget, QLabel, QMainWindow, QMessageBox, QWidget
+from PySide6.QtWidgets import QDockWidget, QLabel, QMainWindow, QMessageBox, QVBoxLayout, QWidget
 
 from app import ru
 from app.queries import hourly_counts, last_hours_window, latest_messages, messages_in
@@ -17,7 +17,9 @@ from maps.web import WebContext
 from widgets.briefing import BriefingMaker
 from widgets.hourly_chart import HourlyChart
 from widgets.live import LiveBatch
+from widgets.message_filters import MessageFilterBar
 from widgets.message_table import MessageTable, MessageTableModel
+from widgets.settings_store import app_settings
 from widgets.worker import DbWorker
 
 WINDOW_TITLE = "Оперштаб"
@@ -33,6 +35,8 @@ class MainWindow(QMainWindow):
         self.chart = HourlyChart()
         self.table_model = MessageTableModel(parent=self)
         self.table = MessageTable(self.table_model)
+        self.filters = MessageFilterBar()
+        self.filters.changed.connect(self.table.proxy.set_criteria)
         self.briefing = BriefingMaker(store, context, self.map_view, self.chart, briefing_dir, parent=self)
         self.total_label = QLabel()
         self.clock_label = QLabel()
@@ -45,12 +49,20 @@ class MainWindow(QMainWindow):
     def _build_layout(self) -> None:
         self.setCentralWidget(self.map_view)
         chart_dock = self._dock("Сообщения по часам", self.chart, Qt.DockWidgetArea.BottomDockWidgetArea)
-        table_dock = self._dock("Последние сообщения", self.table, Qt.DockWidgetArea.RightDockWidgetArea)
+        table_dock = self._dock("Сообщения", self._messages_panel(), Qt.DockWidgetArea.RightDockWidgetArea)
         self.statusBar().addPermanentWidget(self.total_label)
         self.statusBar().addPermanentWidget(self.clock_label)
         self.resize(1600, 1000)
         self.resizeDocks([chart_dock], [320], Qt.Orientation.Vertical)
         self.resizeDocks([table_dock], [560], Qt.Orientation.Horizontal)
+
+    def _messages_panel(self) -> QWidget:
+        panel = QWidget()
+        layout = QVBoxLayout(panel)
+        layout.setContentsMargins(2, 2, 2, 2)
+        layout.addWidget(self.filters)
+        layout.addWidget(self.table, 1)
+        return panel
 
     def _dock(self, title: str, widget: QWidget, area: Qt.DockWidgetArea) -> QDockWidget:
         dock = QDockWidget(title, self)
@@ -62,10 +74,40 @@ class MainWindow(QMainWindow):
     def _build_actions(self) -> None:
         toolbar = self.addToolBar("Действия")
         toolbar.setObjectName("actions")
-        self.briefing_action = QAction("Сформировать справку", self)
-        self.briefing_action.setShortcut(QKeySequence("Ctrl+B"))
-        self.briefing_action.triggered.connect(self._on_briefing_triggered)
+        self.briefing_action = self._action("Сформировать справку", "Ctrl+B", self._on_briefing_triggered)
         toolbar.addAction(self.briefing_action)
+        self.fullscreen_action = self._action("Во весь экран", "F11", self._on_fullscreen_triggered)
+        self.search_action = self._action("Поиск", "Ctrl+F", lambda: self.filters.search.setFocus())
+        view_menu = self.menuBar().addMenu("&Вид")
+        view_menu.addAction(self.fullscreen_action)
+        view_menu.addAction(self.search_action)
+        for dock in self.findChildren(QDockWidget):
+            view_menu.addAction(dock.toggleViewAction())
+
+    def _action(self, text: str, shortcut: str, slot: object) -> QAction:
+        action = QAction(text, self)
+        action.setShortcut(QKeySequence(shortcut))
+        action.triggered.connect(slot)
+        self.addAction(action)
+        return action
+
+    def _on_fullscreen_triggered(self) -> None:
+        self.showNormal() if self.isFullScreen() else self.showFullScreen()
+
+    def restore_layout(self) -> None:
+        """Window geometry and dock layout as the operator left them."""
+        settings = app_settings()
+        geometry, state = settings.value("main/geometry"), settings.value("main/state")
+        if geometry is not None:
+            self.restoreGeometry(geometry)
+        if state is not None:
+            self.restoreState(state)
+
+    def save_layout(self) -> None:
+        settings = app_settings()
+        settings.setValue("main/geometry", self.saveGeometry())
+        settings.setValue("main/state", self.saveState())
+        settings.sync()
 
     def load_initial(self) -> None:
         """Fill the views from the database (off the UI thread)."""
@@ -86,13 +128,14 @@ class MainWindow(QMainWindow):
         """New messages to map and table, fresh counts to the chart; no page reload."""
         self.map_view.add_messages(batch.rows)
         self.table_model.prepend(batch.rows)
+        self.filters.add_municipalities(row.municipality for row in batch.rows)
         self.chart.set_counts(batch.counts)
         self._total = sum(batch.counts.total())
         self.total_label.setText(f"За 24 часа: {ru.messages(self._total)}")
         self.clock_label.setText(to_local(batch.now).strftime("Время: %d.%m %H:%M"))
 
-    def _on_table_double_clicked(self, index: object) -> None:
-        row = self.table_model.rows[index.row()]  # type: ignore[attr-defined]
+    def _on_table_double_clicked(self, index: QModelIndex) -> None:
+        row = self.table.row_at(index)
         if row.lat is not None and row.lon is not None:
             self.map_view.fly_to(row.lat, row.lon)
 
@@ -110,5 +153,6 @@ class MainWindow(QMainWindow):
         QDesktopServices.openUrl(QUrl.fromLocalFile(path))
 
     def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802 (Qt API)
+        self.save_layout()
         self.worker.shutdown()
         super().closeEvent(event)

@@ -1,0 +1,93 @@
+"""The wall display: playlist rotation with a controlled clock, banners, screenshot at 1920×1080."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from datetime import timedelta
+from pathlib import Path
+
+import pytest
+
+from app.playlist import Playlist, Slot, parse_playlist
+from tests.fixtures import FIXTURE_START, fixture_total
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+class ManualClock:
+    def __init__(self, start):  # noqa: ANN001
+        self.current = start
+        self.speed = 1.0
+
+    def now(self):  # noqa: ANN201
+        return self.current
+
+
+def test_playlist_cycles_and_pauses():
+    playlist = Playlist((Slot("overview", 10), Slot("focus", 5), Slot("briefing", 5)))
+    assert not playlist.advance(9.0) and playlist.current.view == "overview"
+    assert playlist.advance(1.0) and playlist.current.view == "focus"
+    playlist.toggle_pause()
+    assert not playlist.advance(100.0) and playlist.current.view == "focus"
+    playlist.toggle_pause()
+    assert playlist.advance(5.0) and playlist.current.view == "briefing"
+    assert playlist.advance(5.0) and playlist.current.view == "overview"
+
+
+def test_playlist_parsing_and_validation():
+    assert parse_playlist("overview:40, focus:20") == (Slot("overview", 40.0), Slot("focus", 20.0))
+    assert parse_playlist('[{"view": "briefing", "seconds": 7}]') == (Slot("briefing", 7.0),)
+    with pytest.raises(ValueError):
+        Playlist((Slot("nonsense", 5),))
+
+
+def _wall(qtbot, store, web_context, clock, playlist=None):  # noqa: ANN001, ANN202
+    from widgets.wall import WallWindow
+    from widgets.worker import DbWorker
+
+    worker = DbWorker()
+    window = WallWindow(store, web_context, worker, clock, "Краснодарский край", playlist)
+    qtbot.addWidget(window, before_close_func=lambda _w: worker.shutdown())
+    window.resize(1600, 900)
+    window.show()
+    return window
+
+
+def test_wall_rotates_views_by_its_timer(qtbot, fixture_store, web_context):
+    clock = ManualClock(FIXTURE_START + timedelta(hours=3, minutes=30))
+    window = _wall(qtbot, fixture_store, web_context, clock, Playlist((Slot("overview", 1), Slot("focus", 1))))
+    window.refresh()
+    qtbot.waitUntil(lambda: window.snapshot is not None, timeout=10000)
+    assert window.snapshot.last_hour == fixture_total(3) + 0  # messages in the last 60 minutes
+    qtbot.waitUntil(lambda: window.side.currentIndex() == 1, timeout=5000)
+    assert window.view_title.text() == "Наибольшая нагрузка"
+    assert window.focus_panel.title.text() in {"Геленджик", "Армавир", "Туапсе"}
+    qtbot.waitUntil(lambda: window.side.currentIndex() == 0, timeout=5000)
+
+
+def test_wall_stale_and_alert_banners(qtbot, store, web_context):
+    clock = ManualClock(FIXTURE_START)
+    window = _wall(qtbot, store, web_context, clock)
+    assert not window.stale_banner.isVisible()
+    window.set_feed_state(True, FIXTURE_START - timedelta(minutes=25))
+    assert window.stale_banner.isVisible()
+    assert "с 13:35 24.11" in window.stale_banner.text()
+    window.set_feed_state(False, None)
+    assert not window.stale_banner.isVisible()
+    window.show_alerts(["Армавир, водоснабжение: 119 за час при обычных 3"])
+    assert window.alert_banner.isVisible() and "119" in window.alert_banner.text()
+
+
+def test_wall_screenshot_at_configured_resolution(tmp_path):
+    shot = tmp_path / "wall.png"
+    env = {**os.environ, "OPERSHTAB_DATA_DIR": str(tmp_path), "QT_QPA_PLATFORM": "offscreen"}
+    result = subprocess.run([sys.executable, str(ROOT / "main.py"), "--demo", "--wall", "--screenshot", str(shot),
+                             "--exit-after", "5"], cwd=ROOT, env=env, capture_output=True, text=True,
+                            timeout=120, check=False)
+    assert result.returncode == 0, result.stderr[-3000:]
+    from PySide6.QtGui import QImage
+
+    image = QImage(str(shot))
+    assert (image.width(), image.height()) == (1920, 1080)
