@@ -13,6 +13,7 @@ import importlib
 import importlib.util
 from collections.abc import Callable
 from datetime import datetime
+from typing import Any
 
 from app import __version__
 from app.timeutil import REGION_TZ
@@ -38,7 +39,7 @@ def add_db_option(parser: argparse.ArgumentParser, sub: bool = True) -> None:
                         help="база данных (SQLAlchemy URL); по умолчанию SQLite в папке данных")
 
 
-def _extensions() -> list[object]:
+def _extensions() -> list[Any]:
     return [importlib.import_module(name) for name in EXTENSIONS if importlib.util.find_spec(name) is not None]
 
 

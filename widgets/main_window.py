@@ -9,6 +9,7 @@ from PySide6.QtGui import QAction, QCloseEvent, QDesktopServices, QKeySequence
 from PySide6.QtWidgets import QDockWidget, QLabel, QMainWindow, QMessageBox, QVBoxLayout, QWidget
 
 from app import ru
+from app.config import AppConfig, load_config, save_config
 from app.queries import hourly_counts, last_hours_window, latest_messages, messages_in
 from app.store import Store
 from app.timeutil import to_local
@@ -19,6 +20,7 @@ from widgets.hourly_chart import HourlyChart
 from widgets.live import LiveBatch
 from widgets.message_filters import MessageFilterBar
 from widgets.message_table import MessageTable, MessageTableModel
+from widgets.settings_dialog import SettingsDialog
 from widgets.settings_store import app_settings
 from widgets.worker import DbWorker
 
@@ -78,6 +80,10 @@ class MainWindow(QMainWindow):
         toolbar.addAction(self.briefing_action)
         self.fullscreen_action = self._action("Во весь экран", "F11", self._on_fullscreen_triggered)
         self.search_action = self._action("Поиск", "Ctrl+F", lambda: self.filters.search.setFocus())
+        self.settings_action = self._action("Настройки…", "Ctrl+,", self._on_settings_triggered)
+        file_menu = self.menuBar().addMenu("&Файл")
+        file_menu.addAction(self.briefing_action)
+        file_menu.addAction(self.settings_action)
         view_menu = self.menuBar().addMenu("&Вид")
         view_menu.addAction(self.fullscreen_action)
         view_menu.addAction(self.search_action)
@@ -90,6 +96,17 @@ class MainWindow(QMainWindow):
         action.triggered.connect(slot)
         self.addAction(action)
         return action
+
+    def _on_settings_triggered(self) -> None:
+        self.worker.run(lambda: load_config(self.store), self._edit_settings, owner=self)
+
+    def _edit_settings(self, config: AppConfig) -> None:
+        dialog = SettingsDialog(config, self)
+        if dialog.exec():
+            edited = dialog.config
+            self.worker.run(lambda: save_config(self.store, edited),
+                            lambda _none: self.statusBar().showMessage("Настройки сохранены", 5000),
+                            lambda exc: QMessageBox.warning(self, WINDOW_TITLE, str(exc)), owner=self)
 
     def _on_fullscreen_triggered(self) -> None:
         self.showNormal() if self.isFullScreen() else self.showFullScreen()
