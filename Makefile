@@ -9,9 +9,25 @@ STAMPS := .stamps
 QT_ENV := QT_QPA_PLATFORM=offscreen QTWEBENGINE_CHROMIUM_FLAGS="--no-sandbox" PYTHONUNBUFFERED=1
 PYTEST_ARGS ?=
 
-.PHONY: setup run test lint selftest clean distclean
+# Debian packages the packaging build and its test need (Qt's xcb plugin dependencies for
+# PyInstaller's analysis, dpkg-deb/xz for the .deb, iproute2 to bring loopback up under unshare -n).
+SYSTEM_PACKAGES := libxcb-icccm4 libxcb-keysyms1 libxcb-cursor0 binutils dpkg xz-utils iproute2
 
-setup: $(STAMPS)/python $(STAMPS)/web $(STAMPS)/geodata
+.PHONY: setup run test test-sqlite test-pg lint selftest package bench clean distclean
+
+setup: $(STAMPS)/system $(STAMPS)/python $(STAMPS)/web $(STAMPS)/geodata $(STAMPS)/gazetteer
+
+$(STAMPS)/system:
+	@mkdir -p $(STAMPS)
+	@missing=$$(for p in $(SYSTEM_PACKAGES); do dpkg -s $$p >/dev/null 2>&1 || echo $$p; done); \
+	if [ -n "$$missing" ]; then \
+	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
+	    echo "installing system packages: $$missing"; \
+	    DEBIAN_FRONTEND=noninteractive apt-get update -qq && \
+	    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends $$missing; \
+	  else echo "note: missing system packages (needed for make package): $$missing"; fi; \
+	fi
+	touch $@
 
 $(STAMPS)/python: pyproject.toml constraints.txt
 	@mkdir -p $(STAMPS)
@@ -29,6 +45,12 @@ $(STAMPS)/geodata: $(STAMPS)/python $(STAMPS)/web app/geobuild.py
 	$(PY) -m app.geobuild
 	touch $@
 
+GAZETTEER_SOURCES := $(wildcard app/gazetteer_*.py) app/settlements.py
+
+$(STAMPS)/gazetteer: $(STAMPS)/geodata $(GAZETTEER_SOURCES)
+	$(PY) -m app.gazetteer_build
+	touch $@
+
 run: setup
 	$(PY) main.py --demo
 
@@ -37,8 +59,20 @@ lint: setup
 	$(VENV)/bin/lint-imports
 	$(VENV)/bin/mypy
 
-test: setup lint
+# The whole suite on SQLite, then again on PostgreSQL (DB=postgresql; skipped with a reason
+# when no server answers at 127.0.0.1:5432). The packaging build runs once, in the first pass.
+test: setup lint test-sqlite test-pg
+
+test-sqlite: setup
 	$(QT_ENV) $(PY) -m pytest $(PYTEST_ARGS)
+
+test-pg: setup
+	DB=postgresql $(QT_ENV) $(PY) -m pytest -m "not slow" $(PYTEST_ARGS)
+
+package: setup
+	$(VENV)/bin/pyinstaller --noconfirm --clean --log-level WARN --distpath dist --workpath build packaging/opershtab.spec
+	packaging/build_deb.sh
+	du -sh dist/opershtab dist/opershtab_*_amd64.deb
 
 selftest: setup
 	$(QT_ENV) $(PY) main.py selftest

@@ -7,7 +7,7 @@ from functools import lru_cache
 
 from shapely.geometry import box, shape
 
-from app.geobuild import OUTPUT_NAME
+from app.geobuild import BASEMAP_NAME, OUTPUT_NAME
 from app.paths import generated_dir
 
 
@@ -41,3 +41,8 @@ def regions_near(code: str, margin_degrees: float) -> dict:
         if f["properties"]["code"] != code and shape(f["geometry"]).intersects(area)
     ]
     return {"type": "FeatureCollection", "features": features}
+
+
+def basemap_available() -> bool:
+    """Whether setup built the offline basemap (coastline, rivers, settlements)."""
+    return (generated_dir() / BASEMAP_NAME).exists()

@@ -210,3 +210,7 @@ class Setting(Base):
 
     key: Mapped[str] = mapped_column(String(128), primary_key=True)
     value: Mapped[str] = mapped_column(Text)
+
+
+# Tables defined next to their feature modules register on the same metadata.
+from app import assistance as _assistance  # noqa: E402, F401  (migration 0005)

@@ -8,10 +8,10 @@ from datetime import datetime, timedelta
 
 from sqlalchemy import ColumnElement, func, select
 
-from app.categories import CODES
+from app.analytics import by_category
 from app.models import Message
 from app.store import Store
-from app.timeutil import as_utc, floor_hour, hour_range
+from app.timeutil import as_utc, floor_hour
 
 
 @dataclass(frozen=True)
@@ -27,6 +27,11 @@ class MessageRow:
     category: str
     lat: float | None
     lon: float | None
+    municipality: str | None = None
+    status: str = "new"
+    importance: str = "normal"
+    version: int = 1
+    incident_id: int | None = None
 
 
 @dataclass(frozen=True)
@@ -46,6 +51,7 @@ class HourlyCounts:
 _ROW_COLUMNS = (
     Message.id, Message.published_at, Message.source, Message.author, Message.text, Message.settlement,
     Message.region, Message.address, Message.category, Message.lat, Message.lon,
+    Message.municipality, Message.status, Message.importance, Message.version, Message.incident_id,
 )
 
 
@@ -91,16 +97,13 @@ def latest_time(store: Store) -> datetime | None:
 
 
 def hourly_counts(store: Store, start: datetime, end: datetime) -> HourlyCounts:
-    """Counts per UTC hour in [start, end) and category; every category, every hour, zeros included."""
-    hours = tuple(hour_range(start, end))
-    index = {hour: i for i, hour in enumerate(hours)}
-    grid = {code: [0] * len(hours) for code in CODES}
-    stmt = select(Message.published_at, Message.category).where(*_period(hours[0], end)) if hours else None
-    if stmt is not None:
-        with store.engine.connect() as conn:
-            for published, category in conn.execute(stmt):
-                grid[category if category in grid else "other"][index[floor_hour(published)]] += 1
-    return HourlyCounts(hours, {code: tuple(values) for code, values in grid.items()})
+    """Counts per hour in [start, end) and category; every category, every hour, zeros included.
+
+    Delegates to the SQL aggregation of ``app.analytics`` (local-hour buckets; with the
+    region's whole-hour offset they coincide with UTC hours).
+    """
+    series = by_category(store, start, end)
+    return HourlyCounts(series.hours, {code: tuple(int(v) for v in values) for code, values in series.series.items()})
 
 
 def last_hours_window(now: datetime, hours: int = 24) -> tuple[datetime, datetime]:

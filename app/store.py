@@ -81,7 +81,13 @@ def table_names(engine: Engine) -> list[str]:
 
 
 def open_store(url: str | None = None) -> Store:
-    """Open and migrate the database at ``url`` (default: the user's SQLite file)."""
+    """Open and migrate the database at ``url`` (default: the user's SQLite file).
+
+    An existing SQLite database behind the newest schema is copied aside first.
+    """
+    from app.upgrade import backup_if_behind  # local: app.upgrade imports this module
+
     store = Store(url)
+    backup_if_behind(store.url)
     store.migrate()
     return store

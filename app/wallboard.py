@@ -8,6 +8,7 @@ from datetime import datetime, timedelta
 
 from sqlalchemy import func, select
 
+from app.alerts import detect_spikes
 from app.models import Message
 from app.queries import MessageRow, count_in, latest_messages
 from app.store import Store
@@ -31,6 +32,7 @@ class WallSnapshot:
     open_messages: int
     hotspot: Hotspot | None
     ticker: tuple[MessageRow, ...]
+    alerts: tuple[str, ...] = ()
 
     @property
     def change_percent(self) -> float | None:
@@ -80,4 +82,5 @@ def wall_snapshot(store: Store, now: datetime) -> WallSnapshot:
         open_messages=_open_count(store),
         hotspot=_hotspot(store, now - timedelta(hours=3), now),
         ticker=significant(latest_messages(store, 60), 12),
+        alerts=tuple(alert.text for alert in detect_spikes(store, now)[:3]),
     )

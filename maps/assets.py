@@ -12,13 +12,15 @@ from pathlib import Path
 
 import folium
 
-from app.paths import resources_dir, web_modules_dir
+from app.paths import generated_dir, resources_dir, web_modules_dir
 
 SCHEME = "app"
 ASSETS = f"{SCHEME}://assets/"
 STATIC = f"{SCHEME}://static/"
 FOLIUM = f"{SCHEME}://folium/"
 PAGES = f"{SCHEME}://pages/"
+GENERATED = f"{SCHEME}://generated/"
+TILES = f"{SCHEME}://tiles/"
 
 LEAFLET_JS = [
     ("leaflet", ASSETS + "leaflet/dist/leaflet.js"),
@@ -51,7 +53,7 @@ def folium_dir() -> Path:
 
 def roots() -> dict[str, Path]:
     """Host name of an ``app://`` URL → the directory it serves from."""
-    return {"assets": web_modules_dir(), "static": static_dir(), "folium": folium_dir()}
+    return {"assets": web_modules_dir(), "static": static_dir(), "folium": folium_dir(), "generated": generated_dir()}
 
 
 def resolve(host: str, path: str) -> Path | None:

@@ -18,7 +18,8 @@ from folium.plugins import MarkerCluster
 from jinja2 import Template
 
 from app.categories import CATEGORIES
-from app.geodata import region_outline, regions_near
+from app.geobuild import BASEMAP_NAME
+from app.geodata import basemap_available, region_outline, regions_near
 from maps import assets
 
 
@@ -37,6 +38,8 @@ class PageBridge(JSCSSMixin, MacroElement):
 
     default_js: ClassVar = [
         ("qwebchannel", assets.QWEBCHANNEL_JS),
+        *assets.HEAT_JS,
+        ("opershtab_layers", assets.STATIC + "opershtab_layers.js"),
         ("opershtab_map", assets.STATIC + "opershtab_map.js"),
     ]
     default_css: ClassVar = [("opershtab_map_css", assets.STATIC + "opershtab_map.css")]
@@ -54,16 +57,37 @@ class PageBridge(JSCSSMixin, MacroElement):
         self.config_json = json.dumps(config, ensure_ascii=True).replace("</", "<\\/")
 
 
+CATEGORY_ICONS = {
+    "power": "fa-bolt", "water": "fa-droplet", "heating": "fa-temperature-low", "gas": "fa-fire-flame-simple",
+    "storm": "fa-wind", "flood": "fa-house-flood-water", "roads": "fa-road", "waste": "fa-trash",
+    "health": "fa-kit-medical", "telecom": "fa-tower-cell", "other": "fa-circle-info",
+}
+
+
 @dataclass(frozen=True)
 class MapSpec:
+    """What the base page shows before live data: region, view, basemap sources."""
+
     region_code: str = "RU-KDA"
     center: tuple[float, float] = (45.1, 39.2)
     zoom: int = 7
+    basemap: bool = True  # coastline, rivers, settlements from resources/generated
+    raster_maxzoom: int | None = None  # an MBTiles raster served as app://tiles/{z}/{x}/{y}.png
+    online_tiles: str | None = None  # only when the user configured one explicitly
 
 
-def page_config() -> dict:
-    """Static page settings: category colours and labels (ours, not public text)."""
-    return {"categories": {c.code: {"label": c.label, "color": c.color} for c in CATEGORIES}}
+def page_config(spec: MapSpec | None = None) -> dict:
+    """Static page settings: category colours, labels, icons (ours, not public text), basemap sources."""
+    spec = spec or MapSpec()
+    config: dict = {"categories": {c.code: {"label": c.label, "color": c.color, "icon": CATEGORY_ICONS[c.code]}
+                                   for c in CATEGORIES}}
+    if spec.basemap and basemap_available():
+        config["basemap"] = assets.GENERATED + BASEMAP_NAME
+    if spec.raster_maxzoom is not None:
+        config["raster"] = {"url": assets.TILES + "{z}/{x}/{y}.png", "maxzoom": spec.raster_maxzoom}
+    elif spec.online_tiles:
+        config["raster"] = {"url": spec.online_tiles, "maxzoom": 18}
+    return config
 
 
 def _outline_layer(region_code: str) -> folium.GeoJson:
@@ -86,8 +110,9 @@ def build_map(spec: MapSpec | None = None) -> folium.Map:
                       prefer_canvas=True, maxZoom=18, minZoom=4)
     _context_layer(spec.region_code).add_to(fmap)
     _outline_layer(spec.region_code).add_to(fmap)
-    cluster = OfflineMarkerCluster(name="Сообщения", options={"chunkedLoading": True}).add_to(fmap)
-    PageBridge(fmap.get_name(), cluster.get_name(), page_config()).add_to(fmap)
+    options = {"chunkedLoading": True, "maxClusterRadius": 60}
+    cluster = OfflineMarkerCluster(name="Сообщения", options=options).add_to(fmap)
+    PageBridge(fmap.get_name(), cluster.get_name(), page_config(spec)).add_to(fmap)
     return fmap
 
 

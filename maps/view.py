@@ -11,10 +11,17 @@ from PySide6.QtWebEngineCore import QWebEnginePage
 from PySide6.QtWebEngineWidgets import QWebEngineView
 from PySide6.QtWidgets import QWidget
 
+from app.assistance import AssistanceRow
+from app.mapdata import ChoroplethValue, IncidentRow, MapWindow
 from app.queries import MessageRow
+from app.regionpack import RegionPack
+from maps import layers
 from maps.page import MapSpec, build_page
 from maps.points import points_json
 from maps.web import WebContext
+
+_ID_SIGNALS = {"message_clicked": "messageClicked", "incident_clicked": "incidentClicked",
+               "assistance_clicked": "assistanceClicked"}
 
 
 class MapBridge(QObject):
@@ -22,6 +29,9 @@ class MapBridge(QObject):
 
     ready = Signal()
     messageClicked = Signal(int)  # noqa: N815 (Qt signal naming)
+    incidentClicked = Signal(int)  # noqa: N815
+    assistanceClicked = Signal(int)  # noqa: N815
+    municipalityClicked = Signal(str)  # noqa: N815
 
     @Slot(str)
     def command(self, payload: str) -> None:
@@ -32,8 +42,10 @@ class MapBridge(QObject):
         kind = data.get("type") if isinstance(data, dict) else None
         if kind == "ready":
             self.ready.emit()
-        elif kind == "message_clicked" and isinstance(data.get("id"), int):
-            self.messageClicked.emit(data["id"])
+        elif kind in _ID_SIGNALS and isinstance(data.get("id"), int):
+            getattr(self, _ID_SIGNALS[kind]).emit(data["id"])
+        elif kind == "municipality_clicked" and isinstance(data.get("name"), str):
+            self.municipalityClicked.emit(data["name"])
 
 
 class MapPage(QWebEnginePage):
@@ -72,6 +84,9 @@ class MapView(QWebEngineView):
 
     def run_script(self, script: str) -> None:
         """Run ``script`` now if the page is ready, else once it is."""
+        # The trailing ``void 0`` matters: PySide6 mis-counts references of a JS boolean result
+        # handed back without a callback, and hundreds of them crash the interpreter at exit.
+        script = f"{script}\nvoid 0;"
         if self.is_ready:
             self._page.runJavaScript(script)
         else:
@@ -89,11 +104,46 @@ class MapView(QWebEngineView):
         if rows:
             self.run_script(f"opershtab.addMessages({points_json(rows)});")
 
+    def update_messages(self, rows: Sequence[MessageRow]) -> None:
+        """Redraw messages already on the map after an operator changed them."""
+        if rows:
+            self.run_script(f"opershtab.updateMessages({points_json(rows)});")
+
     def clear_messages(self) -> None:
         self.run_script("opershtab.clearMessages();")
 
     def fly_to(self, lat: float, lon: float, zoom: int = 12) -> None:
         self.run_script(f"opershtab.flyTo({float(lat)!r}, {float(lon)!r}, {int(zoom)});")
+
+    def set_filter(self, window: MapWindow | None) -> None:
+        """Show only messages of the window and its categories (markers and heat)."""
+        self.run_script(f"opershtab.setFilter({layers.filter_json(window)});")
+
+    def set_layer_visible(self, name: str, on: bool) -> None:
+        if name not in layers.LAYER_NAMES:
+            raise ValueError(f"unknown layer {name!r}")
+        self.run_script(f"opershtab.setLayerVisible({name!r}, {str(bool(on)).lower()});")
+
+    def set_region_pack(self, pack: RegionPack, values: list[ChoroplethValue]) -> None:
+        """Municipality outlines of ``pack`` coloured by ``values`` (messages per 1,000)."""
+        self.run_script(f"opershtabLayers.setChoropleth({layers.pack_json(pack)}, "
+                        f"{layers.choropleth_values_json(values)});")
+
+    def set_choropleth(self, values: list[ChoroplethValue]) -> None:
+        self.run_script(f"opershtabLayers.setChoropleth(null, {layers.choropleth_values_json(values)});")
+
+    def set_incidents(self, rows: Sequence[IncidentRow]) -> None:
+        self.run_script(f"opershtabLayers.setIncidents({layers.incidents_json(rows)});")
+
+    def set_assistance(self, rows: Sequence[AssistanceRow]) -> None:
+        self.run_script(f"opershtabLayers.setAssistance({layers.assistance_json(rows)});")
+
+    def show_popup(self, message_id: int) -> None:
+        """Open a message's popup in place and report the click, as a user's click would."""
+        self.run_script(f"opershtab.showPopup({int(message_id)});")
+
+    def fit_bounds(self, south: float, west: float, north: float, east: float) -> None:
+        self.run_script(f"opershtab.fitBounds({float(south)!r}, {float(west)!r}, {float(north)!r}, {float(east)!r});")
 
     def stats(self, callback: Callable[[object], None]) -> None:
         """Page counters: leaflet type, markers, JS errors, dialogs (for tests and selftest)."""
@@ -105,3 +155,8 @@ class MapView(QWebEngineView):
         for script in pending:
             self._page.runJavaScript(script)
         self.ready.emit()
+
+
+def save_snapshot(view: QWebEngineView, path: str) -> bool:
+    """The map as currently painted, as PNG (call after the page has painted)."""
+    return bool(view.grab().save(path, "PNG"))

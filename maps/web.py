@@ -15,6 +15,7 @@ from PySide6.QtWebEngineCore import (
     QWebEngineUrlSchemeHandler,
 )
 
+from app.mbtiles import MBTiles, parse_tile_path
 from maps import assets
 
 ALLOWED_SCHEMES = frozenset({"app", "qrc", "data"})
@@ -58,6 +59,7 @@ class AppSchemeHandler(QWebEngineUrlSchemeHandler):
         super().__init__(parent)
         self._pages = pages
         self.served = 0
+        self.tiles: MBTiles | None = None  # set when the user picked an MBTiles basemap
 
     def requestStarted(self, job: QWebEngineUrlRequestJob) -> None:  # noqa: N802 (Qt API)
         url = job.requestUrl()
@@ -73,10 +75,19 @@ class AppSchemeHandler(QWebEngineUrlSchemeHandler):
     def _lookup(self, host: str, path: str) -> tuple[bytes | None, str]:
         if host == "pages":
             return self._pages.get(path.lstrip("/")), "text/html;charset=utf-8"
+        if host == "tiles":
+            return self._tile(path)
         file = assets.resolve(host, path)
         if file is None:
             return None, ""
         return file.read_bytes(), mimetypes.guess_type(file.name)[0] or "application/octet-stream"
+
+
+    def _tile(self, path: str) -> tuple[bytes | None, str]:
+        address = parse_tile_path(path)
+        if self.tiles is None or address is None:
+            return None, ""
+        return self.tiles.tile(*address), f"image/{'jpeg' if self.tiles.format == 'jpg' else self.tiles.format}"
 
 
 class OfflineGuard(QWebEngineUrlRequestInterceptor):
@@ -86,10 +97,18 @@ class OfflineGuard(QWebEngineUrlRequestInterceptor):
         super().__init__(parent)
         self.blocked: list[str] = []
         self._lock = threading.Lock()
+        self.allowed_host: str | None = None  # the one online tile host the user configured, if any
+
+    def allow_online_tiles(self, url_template: str | None) -> None:
+        """Let requests to the host of an explicitly configured tile URL through (https only)."""
+        url = QUrl(url_template.replace("{", "").replace("}", "")) if url_template else None
+        self.allowed_host = url.host() if url is not None and url.scheme() == "https" else None
 
     def interceptRequest(self, info: QWebEngineUrlRequestInfo) -> None:  # noqa: N802 (Qt API)
         url = info.requestUrl()
         if url.scheme() in ALLOWED_SCHEMES:
+            return
+        if self.allowed_host and url.scheme() == "https" and url.host() == self.allowed_host:
             return
         info.block(True)
         with self._lock:

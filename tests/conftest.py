@@ -14,7 +14,10 @@ if hasattr(os, "geteuid") and os.geteuid() == 0:
     os.environ.setdefault("QTWEBENGINE_CHROMIUM_FLAGS", "--no-sandbox")
 os.environ["OPERSHTAB_DATA_DIR"] = tempfile.mkdtemp(prefix="opershtab-test-data-")
 
+import uuid
+
 import pytest
+from sqlalchemy import Engine, create_engine, text
 
 from app.intake import store_incoming
 from app.store import Store, open_store
@@ -22,6 +25,9 @@ from tests.fixtures import fixture_messages
 
 ROOT = Path(__file__).resolve().parents[1]
 SHARED_DATA = ROOT.parent / "shared" / "data"
+# DB=postgresql runs every test that uses ``store`` on a fresh PostgreSQL database.
+USE_POSTGRESQL = os.environ.get("DB") == "postgresql"
+PG_ADMIN_URL = os.environ.get("OPERSHTAB_PG_ADMIN_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/postgres")
 
 
 def pytest_configure(config: pytest.Config) -> None:
@@ -38,11 +44,51 @@ def template_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return path
 
 
+def _pg_url(name: str) -> str:
+    return PG_ADMIN_URL.rsplit("/", 1)[0] + "/" + name
+
+
+@pytest.fixture(scope="session")
+def pg_template() -> Iterator[tuple[Engine, str]]:
+    """A migrated PostgreSQL database, built once per session and cloned per test."""
+    admin = create_engine(PG_ADMIN_URL, isolation_level="AUTOCOMMIT", connect_args={"connect_timeout": 3})
+    try:
+        admin.connect().close()
+    except Exception as exc:
+        pytest.skip(f"DB=postgresql, but no PostgreSQL server at {PG_ADMIN_URL}: {exc}")
+    name = f"opershtab_tmpl_{uuid.uuid4().hex[:8]}"
+    with admin.connect() as conn:
+        conn.execute(text(f'CREATE DATABASE "{name}"'))
+    open_store(_pg_url(name)).close()  # CREATE DATABASE ... TEMPLATE needs it without connections
+    yield admin, name
+    with admin.connect() as conn:
+        conn.execute(text(f'DROP DATABASE "{name}" WITH (FORCE)'))
+    admin.dispose()
+
+
+def _pg_store(request: pytest.FixtureRequest) -> Iterator[Store]:
+    admin, template = request.getfixturevalue("pg_template")
+    name = f"opershtab_t_{uuid.uuid4().hex[:10]}"
+    with admin.connect() as conn:
+        conn.execute(text(f'CREATE DATABASE "{name}" TEMPLATE "{template}"'))
+    db = Store(_pg_url(name))
+    try:
+        yield db
+    finally:
+        db.close()
+        with admin.connect() as conn:
+            conn.execute(text(f'DROP DATABASE "{name}" WITH (FORCE)'))
+
+
 @pytest.fixture
-def store(template_db: Path, tmp_path: Path) -> Iterator[Store]:
-    """A fresh migrated database for one test (a copy of the template)."""
+def store(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Store]:
+    """A fresh migrated database for one test: a copy of the SQLite template, or with
+    DB=postgresql a PostgreSQL database cloned from the session's template database."""
+    if USE_POSTGRESQL:
+        yield from _pg_store(request)
+        return
     path = tmp_path / "test.sqlite3"
-    shutil.copy(template_db, path)
+    shutil.copy(request.getfixturevalue("template_db"), path)
     db = Store(f"sqlite:///{path}")
     yield db
     db.close()

@@ -41,7 +41,8 @@ def test_table_lists_newest_first_and_caps(qtbot, fixture_store):
     assert model.rowCount() == 10
     first, second = model.rows[0], model.rows[1]
     assert (first.published_at, first.id) >= (second.published_at, second.id)
-    assert model.index(0, CATEGORY).data() in {"Электроснабжение", "Водоснабжение", "Последствия непогоды", "Подтопления"}
+    labels = {"Электроснабжение", "Водоснабжение", "Последствия непогоды", "Подтопления"}
+    assert model.index(0, CATEGORY).data() in labels
     older = model.rows[-1]
     model.prepend([older])  # already shown: not duplicated
     assert model.rowCount() == 10 and [r.id for r in model.rows].count(older.id) == 1

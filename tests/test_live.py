@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import timedelta
 
+from app.categories import CODES
 from app.clock import ScenarioClock
 from app.queries import count_in, latest_time, messages_after
 from app.simulator import StormScenario
@@ -20,6 +21,11 @@ class ManualClock:
 
     def now(self):
         return self.current
+
+
+def _drawn_total(chart) -> int:
+    """Sum of all bar heights the chart draws (read from the widget, not the data)."""
+    return sum(sum(chart.bar_heights(code)) for code in CODES)
 
 
 def _located(store) -> int:
@@ -54,11 +60,11 @@ def test_new_scenario_messages_reach_map_chart_and_list(qtbot, store, web_contex
     first = count_in(store, scenario.start, clock.now())
     assert first > 100
     wait_markers(qtbot, window.map_view, _located(store))
-    assert sum(window.chart.counts.total()) == first
+    qtbot.waitUntil(lambda: _drawn_total(window.chart) == first, timeout=20000)
     clock.current += timedelta(minutes=20)  # the storm goes on
     qtbot.waitUntil(lambda: count_in(store, scenario.start, clock.now()) > first, timeout=20000)
     second = count_in(store, scenario.start, clock.now())
-    qtbot.waitUntil(lambda: sum(window.chart.counts.total()) == second, timeout=20000)
+    qtbot.waitUntil(lambda: _drawn_total(window.chart) == second, timeout=20000)
     wait_markers(qtbot, window.map_view, _located(store))
     assert window.table_model.rows[0].published_at == latest_time(store)
     assert loads == []  # appended in place, never reloaded

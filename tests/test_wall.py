@@ -17,11 +17,11 @@ ROOT = Path(__file__).resolve().parents[1]
 
 
 class ManualClock:
-    def __init__(self, start):  # noqa: ANN001
+    def __init__(self, start):
         self.current = start
         self.speed = 1.0
 
-    def now(self):  # noqa: ANN201
+    def now(self):
         return self.current
 
 
@@ -43,7 +43,7 @@ def test_playlist_parsing_and_validation():
         Playlist((Slot("nonsense", 5),))
 
 
-def _wall(qtbot, store, web_context, clock, playlist=None):  # noqa: ANN001, ANN202
+def _wall(qtbot, store, web_context, clock, playlist=None):
     from widgets.wall import WallWindow
     from widgets.worker import DbWorker
 
@@ -91,3 +91,31 @@ def test_wall_screenshot_at_configured_resolution(tmp_path):
 
     image = QImage(str(shot))
     assert (image.width(), image.height()) == (1920, 1080)
+
+
+def test_stale_banner_follows_a_real_feed_server(qtbot, store, web_context):
+    """Stop the feed server: the red banner appears; start it again: the banner goes."""
+    from app.feed import FeedConfig
+    from app.feed_server import demo_feed, start_feed_server
+    from widgets.feed_runner import FeedRunner
+
+    feed = demo_feed(speed=60.0, hours_before=2.0)
+    server = start_feed_server(feed)
+    port = server.server.server_address[1]
+    config = FeedConfig(url=server.url, feed_id="wall-test", interval_s=0.4, max_attempts=1,
+                        connect_timeout=0.5, read_timeout=1.0, backoff_base=0.05, backoff_cap=0.1)
+    window = _wall(qtbot, store, web_context, feed.clock)
+    runner = FeedRunner(store, config, parent=window)
+    runner.healthChanged.connect(window.set_feed_health)
+    runner.start()
+    try:
+        qtbot.waitUntil(lambda: runner.health is not None and runner.health.state == "ok", timeout=20000)
+        assert not window.stale_banner.isVisible()
+        server.close()
+        qtbot.waitUntil(window.stale_banner.isVisible, timeout=20000)
+        assert "НЕТ НОВЫХ ДАННЫХ" in window.stale_banner.text()
+        server = start_feed_server(feed, port=port)
+        qtbot.waitUntil(lambda: not window.stale_banner.isVisible(), timeout=20000)
+    finally:
+        runner.stop()
+        server.close()

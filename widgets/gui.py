@@ -1,23 +1,20 @@
-"""The interactive window: wiring of store, worker, web context, scenario player."""
+"""The interactive windows: wiring of store, worker, web context and the live source."""
 
 from __future__ import annotations
 
 import argparse
-from collections.abc import Callable
 
 from PySide6.QtCore import QTimer
 from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import QWidget
 
 from app.briefing import DEFAULT_REGION
-from app.clock import ScenarioClock, WallClock
-from app.demo import demo_scenario
 from app.playlist import Playlist, parse_playlist
-from app.queries import hourly_counts, last_hours_window, messages_in
+from app.regionpack import remembered_pack
 from app.store import Store
-from app.timeutil import utcnow
 from maps.web import WebContext
-from widgets.live import LiveBatch, ScenarioPlayer
+from widgets.live import initial_batch
+from widgets.live_sources import open_live
 from widgets.main_window import MainWindow
 from widgets.qtapp import create_application, teardown
 from widgets.wall import WallWindow
@@ -33,33 +30,32 @@ def _schedule_exit(window: QWidget, seconds: float, screenshot: str | None) -> N
     QTimer.singleShot(int(seconds * 1000), finish)
 
 
-def _start_player(store: Store, worker: DbWorker, clock: ScenarioClock, seed: int, window: QWidget,
-                  on_error: Callable[[str], None]) -> ScenarioPlayer:
-    player = ScenarioPlayer(store, worker, demo_scenario(clock.now(), seed=seed), clock, parent=window)
-    player.batchStored.connect(window.apply_batch)  # type: ignore[attr-defined]
-    player.failed.connect(on_error)
-    player.start()
-    return player
+def _region_pack(store: Store, args: argparse.Namespace) -> tuple[str, str | None] | None:
+    if getattr(args, "region_pack", None):
+        return args.region_pack, None
+    return remembered_pack(store)
 
 
-def run_window(store: Store, scenario_name: str | None, speed: float, seed: int,
-               screenshot: str | None = None, exit_after: float | None = None) -> int:
-    """Show the main window until it is closed; returns the exit code."""
+def run_window(store: Store, args: argparse.Namespace) -> int:
+    """The operator window until it is closed; returns the exit code."""
     app = create_application()
-    context = WebContext()
-    worker = DbWorker()
-    clock = ScenarioClock(utcnow(), speed) if scenario_name else WallClock()
-    window = MainWindow(store, context, worker, clock)
+    context, worker = WebContext(), DbWorker()
+    pack = _region_pack(store, args)
+    args.region_pack = pack[0] if pack else None
+    live = open_live(store, worker, args)
+    window = MainWindow(store, context, worker, live.clock)
+    window.enrich = live.enrich
     window.restore_layout()
     window.show()
     window.load_initial()
-    player = _start_player(store, worker, clock, seed, window, window.statusBar().showMessage) \
-        if scenario_name else None
-    if exit_after is not None:
-        _schedule_exit(window, exit_after, screenshot)
+    if pack:
+        window.map_panel.load_region_pack(*pack)
+    live.attach(window, window.set_feed_health)
+    if args.exit_after is not None:
+        window.open_files = False
+        _schedule_exit(window, args.exit_after, args.screenshot)
     code = app.exec()
-    if player is not None:
-        player.stop()
+    live.stop()
     worker.shutdown()
     window.briefing.shutdown()
     teardown(context, window, worker)
@@ -83,28 +79,21 @@ def _place_wall(window: WallWindow, screen_index: int | None, size: tuple[int, i
 def run_wall(store: Store, args: argparse.Namespace) -> int:
     """The wall display until closed (or ``--exit-after``); returns the exit code."""
     app = create_application()
-    context = WebContext()
-    worker = DbWorker()
-    scenario_name = "storm" if args.demo else args.scenario
-    clock = ScenarioClock(utcnow(), args.speed) if scenario_name else WallClock()
+    context, worker = WebContext(), DbWorker()
+    pack = _region_pack(store, args)
+    args.region_pack = pack[0] if pack else None
+    live = open_live(store, worker, args)
     playlist = Playlist(parse_playlist(args.playlist)) if args.playlist else Playlist()
-    window = WallWindow(store, context, worker, clock, DEFAULT_REGION, playlist)
+    window = WallWindow(store, context, worker, live.clock, DEFAULT_REGION, playlist)
     offscreen = QGuiApplication.platformName() in {"offscreen", "minimal"}
     _place_wall(window, args.screen, args.wall_size, fixed=offscreen or bool(args.screenshot))
-    load_initial_wall(window, store, worker, clock)
-    player = _start_player(store, worker, clock, args.seed, window, lambda _text: None) if scenario_name else None
+    now = live.clock.now()
+    worker.run(lambda: initial_batch(store, now, 5000), window.apply_batch, owner=window)
+    live.attach(window, window.set_feed_health)
     if args.exit_after is not None:
         _schedule_exit(window, args.exit_after, args.screenshot)
     code = app.exec()
-    if player is not None:
-        player.stop()
+    live.stop()
     worker.shutdown()
     teardown(context, window, worker)
     return code
-
-
-def load_initial_wall(window: WallWindow, store: Store, worker: DbWorker, clock: object) -> None:
-    now = clock.now()  # type: ignore[attr-defined]
-    start, end = last_hours_window(now)
-    worker.run(lambda: LiveBatch(now, messages_in(store, start, end), hourly_counts(store, start, end)),
-               window.apply_batch, owner=window)

@@ -9,7 +9,8 @@ from PySide6.QtCore import QObject, QTimer, Signal
 
 from app.clock import ScenarioClock
 from app.demo import play
-from app.queries import HourlyCounts, MessageRow, hourly_counts, last_hours_window, messages_by_ids
+from app.incidents import update_incidents
+from app.queries import HourlyCounts, MessageRow, hourly_counts, last_hours_window, latest_messages, messages_by_ids
 from app.simulator import StormScenario
 from app.store import Store
 from widgets.worker import DbWorker
@@ -27,7 +28,18 @@ class LiveBatch:
 def load_batch(store: Store, start: datetime, end: datetime, scenario: StormScenario | None) -> LiveBatch:
     """Store what the scenario published in [start, end) and read back what is new."""
     new_ids = play(store, scenario, start, end).new_ids if scenario else ()
-    return LiveBatch(end, messages_by_ids(store, new_ids), hourly_counts(store, *last_hours_window(end)))
+    return arrived_batch(store, end, new_ids)
+
+
+def initial_batch(store: Store, now: datetime, limit: int) -> LiveBatch:
+    """What the views show at start: the newest messages and the last 24 hours' counts."""
+    return LiveBatch(now, latest_messages(store, limit), hourly_counts(store, *last_hours_window(now)))
+
+
+def arrived_batch(store: Store, now: datetime, ids: tuple[int, ...]) -> LiveBatch:
+    """Messages a feed just stored: group them into incidents, then read them back."""
+    update_incidents(store, ids)
+    return LiveBatch(now, messages_by_ids(store, ids), hourly_counts(store, *last_hours_window(now)))
 
 
 class ScenarioPlayer(QObject):

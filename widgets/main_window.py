@@ -1,62 +1,92 @@
-"""The operator's main window: map, hourly chart, latest messages, briefing action."""
+"""The operator's main window: map, dynamics, messages, incidents, feed, briefing archive."""
 
 from __future__ import annotations
 
+from datetime import datetime, timedelta
 from pathlib import Path
 
-from PySide6.QtCore import QModelIndex, Qt, QUrl
-from PySide6.QtGui import QAction, QCloseEvent, QDesktopServices, QKeySequence
+from PySide6.QtCore import QModelIndex, QPoint, Qt, QTimer, QUrl
+from PySide6.QtGui import QAction, QCloseEvent, QDesktopServices, QDragEnterEvent, QDropEvent, QKeySequence
 from PySide6.QtWidgets import QDockWidget, QLabel, QMainWindow, QMessageBox, QVBoxLayout, QWidget
 
 from app import ru
+from app.briefing import DEFAULT_REGION
+from app.categories import CODES
 from app.config import AppConfig, load_config, save_config
-from app.queries import hourly_counts, last_hours_window, latest_messages, messages_in
+from app.feed_health import FeedHealth
+from app.mapdata import MapWindow
+from app.queries import MessageRow
 from app.store import Store
 from app.timeutil import to_local
-from maps.view import MapView
 from maps.web import WebContext
-from widgets.briefing import BriefingMaker
-from widgets.hourly_chart import HourlyChart
-from widgets.live import LiveBatch
+from widgets.analytics_view import AnalyticsView
+from widgets.briefing import BriefingMaker, BriefingResult
+from widgets.briefing_archive_view import BriefingArchiveView
+from widgets.incident_table import IncidentTable
+from widgets.live import LiveBatch, initial_batch
+from widgets.main_menus import build_menus
+from widgets.map_panel import MapPanel
 from widgets.message_filters import MessageFilterBar
-from widgets.message_table import MessageTable, MessageTableModel
+from widgets.message_table import MessageTable, MessageTableModel, TimeWindow
+from widgets.operator_actions import OperatorActions, build_menu
 from widgets.settings_dialog import SettingsDialog
 from widgets.settings_store import app_settings
 from widgets.worker import DbWorker
 
 WINDOW_TITLE = "Оперштаб"
+ANALYTICS_DELAY_MS = 1500  # coalesce chart reloads during bursts
 
 
 class MainWindow(QMainWindow):
     def __init__(self, store: Store, context: WebContext, worker: DbWorker, clock: object,
-                 region: str = "Краснодарский край", briefing_dir: Path | None = None) -> None:
+                 region: str = DEFAULT_REGION, briefing_dir: Path | None = None) -> None:
         super().__init__()
         self.setWindowTitle(f"{WINDOW_TITLE} — {region}")
+        self.setAcceptDrops(True)
         self.store, self.worker, self.clock, self.region = store, worker, clock, region
-        self.map_view = MapView(context, parent=self)
-        self.chart = HourlyChart()
+        self.map_panel = MapPanel(store, context, worker, clock, parent=self)
+        self.map_view = self.map_panel.view
+        self.analytics = AnalyticsView(store, worker, clock)
+        self.chart = self.analytics.chart
         self.table_model = MessageTableModel(parent=self)
         self.table = MessageTable(self.table_model)
         self.filters = MessageFilterBar()
-        self.filters.changed.connect(self.table.proxy.set_criteria)
+        self.incidents = IncidentTable(store, worker)
+        self.archive = BriefingArchiveView(store, worker)
+        self.feed_label = QLabel("Лента не подключена")
+        self.actions_ = OperatorActions(store, worker, self)
         self.briefing = BriefingMaker(store, context, self.map_view, self.chart, briefing_dir, parent=self)
-        self.total_label = QLabel()
-        self.clock_label = QLabel()
-        self._total = 0
+        self.total_label, self.clock_label = QLabel(), QLabel()
+        self.last_briefing: BriefingResult | None = None
+        self.enrich: object = None  # pipeline step for imports, set by the application
+        self.open_files = True
+        self.last_warning = ""
+        self._analytics_timer = QTimer(self, singleShot=True, interval=ANALYTICS_DELAY_MS)
         self._build_layout()
-        self._build_actions()
-        self.briefing.finished.connect(self._on_briefing_finished)
-        self.table.doubleClicked.connect(self._on_table_double_clicked)
+        build_menus(self)
+        self._connect()
 
     def _build_layout(self) -> None:
-        self.setCentralWidget(self.map_view)
-        chart_dock = self._dock("Сообщения по часам", self.chart, Qt.DockWidgetArea.BottomDockWidgetArea)
-        table_dock = self._dock("Сообщения", self._messages_panel(), Qt.DockWidgetArea.RightDockWidgetArea)
+        self.setCentralWidget(self.map_panel)
+        area = Qt.DockWidgetArea
+        docks = [
+            self._dock("Динамика и показатели", self.analytics, area.BottomDockWidgetArea),
+            self._dock("Сообщения", self._messages_panel(), area.RightDockWidgetArea),
+            self._dock("Происшествия", self.incidents, area.RightDockWidgetArea),
+            self._dock("Лента", self.feed_label, area.LeftDockWidgetArea),
+            self._dock("Архив справок", self.archive, area.LeftDockWidgetArea),
+        ]
+        self.tabifyDockWidget(docks[1], docks[2])
+        self.tabifyDockWidget(docks[3], docks[4])
+        docks[1].raise_()
         self.statusBar().addPermanentWidget(self.total_label)
         self.statusBar().addPermanentWidget(self.clock_label)
         self.resize(1600, 1000)
-        self.resizeDocks([chart_dock], [320], Qt.Orientation.Vertical)
-        self.resizeDocks([table_dock], [560], Qt.Orientation.Horizontal)
+        self.resizeDocks([docks[0]], [380], Qt.Orientation.Vertical)
+        self.resizeDocks([docks[1]], [600], Qt.Orientation.Horizontal)
+        self.resizeDocks([docks[3]], [220], Qt.Orientation.Horizontal)
+        docks[3].hide()
+        docks[4].hide()
 
     def _messages_panel(self) -> QWidget:
         panel = QWidget()
@@ -73,31 +103,123 @@ class MainWindow(QMainWindow):
         self.addDockWidget(area, dock)
         return dock
 
-    def _build_actions(self) -> None:
-        toolbar = self.addToolBar("Действия")
-        toolbar.setObjectName("actions")
-        self.briefing_action = self._action("Сформировать справку", "Ctrl+B", self._on_briefing_triggered)
-        toolbar.addAction(self.briefing_action)
-        self.fullscreen_action = self._action("Во весь экран", "F11", self._on_fullscreen_triggered)
-        self.search_action = self._action("Поиск", "Ctrl+F", lambda: self.filters.search.setFocus())
-        self.settings_action = self._action("Настройки…", "Ctrl+,", self._on_settings_triggered)
-        file_menu = self.menuBar().addMenu("&Файл")
-        file_menu.addAction(self.briefing_action)
-        file_menu.addAction(self.settings_action)
-        view_menu = self.menuBar().addMenu("&Вид")
-        view_menu.addAction(self.fullscreen_action)
-        view_menu.addAction(self.search_action)
-        for dock in self.findChildren(QDockWidget):
-            view_menu.addAction(dock.toggleViewAction())
+    def _connect(self) -> None:
+        self.filters.changed.connect(self.table.proxy.set_criteria)
+        self.table.doubleClicked.connect(self._on_table_double_clicked)
+        self.table.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
+        self.table.customContextMenuRequested.connect(self._on_table_context_menu)
+        self.actions_.changed.connect(self._on_rows_changed)
+        self.actions_.failed.connect(self.warn)
+        self.briefing.completed.connect(self._on_briefing_completed)
+        self.analytics.hourFilterRequested.connect(self._on_hour_filter_requested)
+        self.map_panel.packFailed.connect(self.warn)
+        self.incidents.incidentActivated.connect(lambda lat, lon: self.map_view.fly_to(lat, lon, 12))
+        self._analytics_timer.timeout.connect(self._on_analytics_due)
+        self.map_panel.windowChanged.connect(self._on_map_window_changed)
 
-    def _action(self, text: str, shortcut: str, slot: object) -> QAction:
+    def warn(self, text: str) -> None:
+        """A warning that does not block the event loop (live updates go on behind it)."""
+        self.statusBar().showMessage(text.splitlines()[0], 15000)
+        box = QMessageBox(QMessageBox.Icon.Warning, WINDOW_TITLE, text, QMessageBox.StandardButton.Ok, self)
+        box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        box.open()
+        self.last_warning = text
+
+    def action(self, text: str, shortcut: str | None, slot: object) -> QAction:
         action = QAction(text, self)
-        action.setShortcut(QKeySequence(shortcut))
+        if shortcut:
+            action.setShortcut(QKeySequence(shortcut))
         action.triggered.connect(slot)
         self.addAction(action)
         return action
 
-    def _on_settings_triggered(self) -> None:
+    # data --------------------------------------------------------------------
+    def load_initial(self) -> None:
+        """Fill the views from the database (off the UI thread)."""
+        now = self.clock.now()
+        self.worker.run(lambda: initial_batch(self.store, now, self.table_model.limit), self._on_initial_loaded,
+                        owner=self)
+        self.map_panel.load_window()
+        self.archive.refresh()
+
+    def _on_initial_loaded(self, batch: LiveBatch) -> None:
+        self.table_model.reset_rows(batch.rows)
+        self.filters.add_municipalities(row.municipality for row in batch.rows)
+        self._show_counts(batch)
+        self.analytics.refresh()
+        self.incidents.refresh()
+
+    def apply_batch(self, batch: LiveBatch) -> None:
+        """New messages to map and table; dynamics reloaded once the burst settles; no page reload."""
+        self.map_panel.add_rows(batch.rows)
+        self.table_model.prepend(batch.rows)
+        self.filters.add_municipalities(row.municipality for row in batch.rows)
+        self._show_counts(batch)
+        if not self._analytics_timer.isActive():
+            self._analytics_timer.start()
+
+    def _show_counts(self, batch: LiveBatch) -> None:
+        self.total_label.setText(f"За 24 часа: {ru.messages(sum(batch.counts.total()))}")
+        self.clock_label.setText(to_local(batch.now).strftime("Время: %d.%m %H:%M"))
+
+    def _on_analytics_due(self) -> None:
+        self.analytics.refresh()
+        self.incidents.refresh()
+        self.map_panel.refresh_layers()
+
+    def set_feed_health(self, health: FeedHealth) -> None:
+        self.feed_label.setText(health.label)
+        self.feed_label.setStyleSheet("color: #b00020; font-weight: bold;" if health.is_warning else "")
+        self.statusBar().showMessage(health.label, 0 if health.is_warning else 5000)
+
+    # operator ----------------------------------------------------------------
+    def _on_table_double_clicked(self, index: QModelIndex) -> None:
+        row = self.table.row_at(index)
+        if row.lat is not None and row.lon is not None:
+            self.map_view.fly_to(row.lat, row.lon)
+            self.map_view.show_popup(row.id)
+
+    def _on_table_context_menu(self, pos: QPoint) -> None:
+        rows = self.table.selected_messages()
+        if rows:
+            build_menu(self.actions_, rows, self).exec(self.table.viewport().mapToGlobal(pos))
+
+    def _on_rows_changed(self, rows: list[MessageRow]) -> None:
+        self.table_model.replace_rows(rows)
+        self.map_view.update_messages(rows)
+        self._analytics_timer.start()
+
+    def _on_hour_filter_requested(self, hour: datetime, key: str) -> None:
+        """A bar clicked in the chart: the map (and through it the list) shows that hour and category."""
+        categories = frozenset({key}) if key in CODES else frozenset()
+        self.map_panel.set_window(start=hour, end=hour + timedelta(hours=1), categories=categories)
+
+    def _on_map_window_changed(self, window: MapWindow) -> None:
+        """The map's period and categories drive the list and the graph too."""
+        live = abs((window.end - self.clock.now()).total_seconds()) < 3600
+        end = None if live else window.end  # a live window keeps taking new messages
+        self.table.proxy.set_window(TimeWindow(window.start, end, frozenset(window.categories)))
+        self.analytics.set_period(window.start, window.end, live)
+
+    # briefing ----------------------------------------------------------------
+    def make_briefing(self) -> None:
+        self.statusBar().showMessage("Формируется справка…")
+        self.briefing.make(self.clock.now(), self.region)
+
+    def _on_briefing_completed(self, result: BriefingResult) -> None:
+        self.last_briefing = result
+        self.archive.refresh()
+        if result.errors:
+            lines = [f"{fmt.upper()}: {error}" for fmt, error in result.errors.items()]
+            self.warn("Справка сформирована не полностью:\n" + "\n".join(lines))
+        pdf = result.files.get("pdf")
+        if pdf is not None:
+            self.statusBar().showMessage(f"Справка сохранена: {pdf}", 10000)
+            if self.open_files:
+                QDesktopServices.openUrl(QUrl.fromLocalFile(str(pdf)))
+
+    # settings and layout -----------------------------------------------------
+    def edit_settings(self) -> None:
         self.worker.run(lambda: load_config(self.store), self._edit_settings, owner=self)
 
     def _edit_settings(self, config: AppConfig) -> None:
@@ -106,9 +228,9 @@ class MainWindow(QMainWindow):
             edited = dialog.config
             self.worker.run(lambda: save_config(self.store, edited),
                             lambda _none: self.statusBar().showMessage("Настройки сохранены", 5000),
-                            lambda exc: QMessageBox.warning(self, WINDOW_TITLE, str(exc)), owner=self)
+                            lambda exc: self.warn(str(exc)), owner=self)
 
-    def _on_fullscreen_triggered(self) -> None:
+    def toggle_full_screen(self) -> None:
         self.showNormal() if self.isFullScreen() else self.showFullScreen()
 
     def restore_layout(self) -> None:
@@ -126,48 +248,30 @@ class MainWindow(QMainWindow):
         settings.setValue("main/state", self.saveState())
         settings.sync()
 
-    def load_initial(self) -> None:
-        """Fill the views from the database (off the UI thread)."""
-        now = self.clock.now()
-        start, end = last_hours_window(now)
-        self.worker.run(
-            lambda: LiveBatch(now, messages_in(self.store, start, end), hourly_counts(self.store, start, end)),
-            self._on_initial_loaded, owner=self,
-        )
-        self.worker.run(lambda: latest_messages(self.store, self.table_model.limit), self.table_model.reset_rows,
-                        owner=self)
+    # drag and drop import ------------------------------------------------------
+    def dragEnterEvent(self, event: QDragEnterEvent) -> None:  # noqa: N802 (Qt API)
+        from widgets.import_dialog import importable_paths
 
-    def _on_initial_loaded(self, batch: LiveBatch) -> None:
-        self.map_view.clear_messages()
-        self.apply_batch(batch)
+        if importable_paths(event.mimeData()):
+            event.acceptProposedAction()
 
-    def apply_batch(self, batch: LiveBatch) -> None:
-        """New messages to map and table, fresh counts to the chart; no page reload."""
-        self.map_view.add_messages(batch.rows)
-        self.table_model.prepend(batch.rows)
-        self.filters.add_municipalities(row.municipality for row in batch.rows)
-        self.chart.set_counts(batch.counts)
-        self._total = sum(batch.counts.total())
-        self.total_label.setText(f"За 24 часа: {ru.messages(self._total)}")
-        self.clock_label.setText(to_local(batch.now).strftime("Время: %d.%m %H:%M"))
+    def dropEvent(self, event: QDropEvent) -> None:  # noqa: N802 (Qt API)
+        from widgets.import_dialog import importable_paths
 
-    def _on_table_double_clicked(self, index: QModelIndex) -> None:
-        row = self.table.row_at(index)
-        if row.lat is not None and row.lon is not None:
-            self.map_view.fly_to(row.lat, row.lon)
+        paths = importable_paths(event.mimeData())
+        if paths:
+            self.open_import(paths)
 
-    def _on_briefing_triggered(self) -> None:
-        self.briefing_action.setEnabled(False)
-        self.statusBar().showMessage("Формируется справка…")
-        self.briefing.make(self.clock.now(), self.region)
+    def open_import(self, paths: list) -> None:
+        from widgets.import_dialog import ImportDialog
 
-    def _on_briefing_finished(self, path: str, ok: bool) -> None:
-        self.briefing_action.setEnabled(True)
-        if not ok:
-            QMessageBox.warning(self, WINDOW_TITLE, f"Не удалось сформировать справку: {path}")
-            return
-        self.statusBar().showMessage(f"Справка сохранена: {path}", 10000)
-        QDesktopServices.openUrl(QUrl.fromLocalFile(path))
+        dialog = ImportDialog(self.store, self.worker, paths, enrich=self.enrich, parent=self)  # type: ignore[arg-type]
+        dialog.imported.connect(self._on_imported)
+        dialog.show()
+
+    def _on_imported(self, summary: object) -> None:
+        self.statusBar().showMessage(summary.line, 15000)  # type: ignore[attr-defined]
+        self.load_initial()
 
     def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802 (Qt API)
         self.save_layout()

@@ -8,7 +8,8 @@ from PySide6.QtCore import Signal
 from PySide6.QtWidgets import QComboBox, QHBoxLayout, QLineEdit, QWidget
 
 from app.categories import CATEGORIES
-from widgets.message_table import STATUS_LABELS, MessageFilter
+from app.routing import STATUS_LABELS
+from widgets.message_table import MessageFilter
 
 ALL = "Все"
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from datetime import datetime
 
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, QSortFilterProxyModel, Qt
 from PySide6.QtGui import QColor, QFont
@@ -11,13 +12,11 @@ from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QTableView, QWidge
 
 from app import categories
 from app.queries import MessageRow
+from app.routing import STATUS_LABELS
 from app.timeutil import to_local
 
 COLUMNS = ("Время", "Населённый пункт", "Муниципалитет", "Категория", "Статус", "Текст")
 TIME, SETTLEMENT, MUNICIPALITY, CATEGORY, STATUS, TEXT = range(len(COLUMNS))
-STATUS_LABELS = {
-    "new": "новое", "assigned": "передано", "in_progress": "в работе", "answered": "ответ дан", "resolved": "решено",
-}
 ModelIndex = QModelIndex | QPersistentModelIndex
 RowRole = Qt.ItemDataRole.UserRole + 1
 SortRole = Qt.ItemDataRole.UserRole + 2
@@ -113,12 +112,27 @@ class MessageFilter:
     text: str = ""
 
 
+@dataclass(frozen=True)
+class TimeWindow:
+    """The map's time window and category choice, which the list follows."""
+
+    start: datetime | None = None
+    end: datetime | None = None
+    categories: frozenset[str] = frozenset()
+
+    def admits(self, row: MessageRow) -> bool:
+        in_time = (self.start is None or row.published_at >= self.start) and (self.end is None
+                                                                                or row.published_at < self.end)
+        return in_time and (not self.categories or row.category in self.categories)
+
+
 class MessageFilterProxy(QSortFilterProxyModel):
     """Filters by category, municipality, status and a case-insensitive text search."""
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.criteria = MessageFilter()
+        self.window = TimeWindow()
         self.setSortRole(SortRole)
 
     def set_criteria(self, criteria: MessageFilter) -> None:
@@ -126,11 +140,16 @@ class MessageFilterProxy(QSortFilterProxyModel):
         self.criteria = criteria
         self.endFilterChange(QSortFilterProxyModel.Direction.Rows)
 
+    def set_window(self, window: TimeWindow) -> None:
+        self.beginFilterChange()
+        self.window = window
+        self.endFilterChange(QSortFilterProxyModel.Direction.Rows)
+
     def filterAcceptsRow(self, source_row: int, source_parent: ModelIndex) -> bool:  # noqa: N802 (Qt API)
         row: MessageRow = self.sourceModel().rows[source_row]  # type: ignore[attr-defined]
         c = self.criteria
         needle = c.text.casefold()
-        return ((c.category is None or row.category == c.category)
+        return (self.window.admits(row) and (c.category is None or row.category == c.category)
                 and (c.municipality is None or row.municipality == c.municipality)
                 and (c.status is None or row.status == c.status)
                 and (not needle or needle in row.text.casefold() or needle in (row.settlement or "").casefold()))

@@ -38,6 +38,7 @@ class PdfRenderer(QObject):
 
     def render(self, html: str, path: Path) -> None:
         self._path = str(path)
+        self._polls = 0
         self._page = QWebEnginePage(self._context.profile, self)
         self._page.loadFinished.connect(self._on_page_loaded)
         self._page.pdfPrintingFinished.connect(self._on_pdf_printed)

@@ -8,6 +8,7 @@ from PySide6.QtCore import Qt, QTimer
 from PySide6.QtGui import QKeyEvent
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QStackedWidget, QVBoxLayout, QWidget
 
+from app.feed_health import FeedHealth
 from app.playlist import VIEW_TITLES, Playlist
 from app.queries import MessageRow
 from app.store import Store
@@ -55,6 +56,7 @@ class WallWindow(QWidget):
         self.map_view = MapView(context, parent=self)
         self.chart = HourlyChart()
         self.chart.setBackground(WALL_PANEL)
+        self.chart.setTitle("Сообщения по часам", color="#f2f4f8", size="14pt")
         self.tiles = KpiTiles()
         self.focus_panel, self.briefing_panel = SlidePanel(), SlidePanel()
         self.side = QStackedWidget()
@@ -109,6 +111,7 @@ class WallWindow(QWidget):
         self.tiles.show_snapshot(snap)
         self.focus_panel.show_lines(*focus_lines(snap))
         self.briefing_panel.show_lines(*briefing_lines(snap))
+        self.show_alerts(list(snap.alerts))
         if not self.ticker.text() and snap.ticker:
             self._show_ticker(0)
 
@@ -119,6 +122,10 @@ class WallWindow(QWidget):
             when = to_local(since).strftime("%H:%M %d.%m") if since else "запуска"
             self.stale_banner.setText(f"НЕТ НОВЫХ ДАННЫХ от источника с {when} — картина может быть устаревшей")
         self.stale_banner.setVisible(stale)
+
+    def set_feed_health(self, health: FeedHealth) -> None:
+        """The banner follows the feed: stale when no poll succeeded within its threshold."""
+        self.set_feed_state(health.state == "stale", health.last_success_at)
 
     def show_alerts(self, texts: list[str]) -> None:
         self.alert_banner.setText("  •  ".join(texts[:3]))

@@ -1,11 +1,12 @@
 // Opershtab map page script. Live data arrives as JSON from Python; public text
 // (message text, author, address, settlement) only ever enters the DOM through
-// textContent, never as HTML.
+// textContent, never as HTML. Layers beyond messages live in opershtab_layers.js.
 (function () {
   "use strict";
 
-  var state = { map: null, cluster: null, config: { categories: {} }, bridge: null,
-                markers: {}, count: 0, errors: 0, dialogs: 0, ready: false };
+  var state = { map: null, cluster: null, heat: null, config: { categories: {} }, bridge: null,
+                entries: [], byId: {}, count: 0, visible: 0, errors: 0, dialogs: 0, popups: 0, ready: false,
+                filter: { start: -Infinity, end: Infinity, cats: null }, icons: {} };
 
   window.addEventListener("error", function () { state.errors += 1; });
   ["alert", "confirm", "prompt"].forEach(function (name) {
@@ -27,6 +28,18 @@
     return state.config.categories[code] || state.config.categories.other || { label: code, color: "#888" };
   }
 
+  function icon(code) {
+    if (!state.icons[code]) {
+      var cat = category(code);
+      // Our own constant markup (category colours and icon classes), never public text.
+      state.icons[code] = L.divIcon({
+        className: "ops-marker", iconSize: [22, 22], iconAnchor: [11, 11], popupAnchor: [0, -10],
+        html: '<span style="background:' + cat.color + '"><i class="fa-solid ' + cat.icon + '"></i></span>'
+      });
+    }
+    return state.icons[code];
+  }
+
   function popupNode(p) {
     var box = el("div", "ops-popup");
     var cat = category(p.category);
@@ -35,42 +48,114 @@
     box.appendChild(badge);
     var place = [p.settlement, p.address].filter(Boolean).join(", ");
     box.appendChild(el("div", "ops-meta", [p.time, place].filter(Boolean).join(" · ")));
+    if (p.author) { box.appendChild(el("div", "ops-author", p.author)); }
     box.appendChild(el("div", "ops-text", p.text));
     return box;
   }
 
   function makeMarker(p) {
-    var marker = L.circleMarker([p.lat, p.lon], {
-      radius: 7, weight: 1, color: "#333", fillColor: category(p.category).color, fillOpacity: 0.9
-    });
-    marker.bindPopup(function () { return popupNode(p); });
+    var marker = L.marker([p.lat, p.lon], { icon: icon(p.category), keyboard: false });
+    marker.bindPopup(function () { state.popups += 1; return popupNode(p); }, { maxWidth: 340 });
     marker.on("click", function () { send({ type: "message_clicked", id: p.id }); });
     return marker;
+  }
+
+  function passes(p) {
+    var f = state.filter;
+    return p.t >= f.start && p.t < f.end && (!f.cats || f.cats[p.category] === true);
+  }
+
+  function visibleLatLngs() {
+    var out = [];
+    state.entries.forEach(function (e) { if (e.shown) { out.push([e.p.lat, e.p.lon]); } });
+    return out;
   }
 
   function addMessages(points) {
     var batch = [];
     points.forEach(function (p) {
-      if (typeof p.lat !== "number" || typeof p.lon !== "number" || state.markers[p.id]) { return; }
-      var marker = makeMarker(p);
-      state.markers[p.id] = marker;
-      batch.push(marker);
+      if (typeof p.lat !== "number" || typeof p.lon !== "number" || state.byId[p.id]) { return; }
+      var entry = { p: p, marker: makeMarker(p), shown: passes(p) };
+      state.byId[p.id] = entry;
+      state.entries.push(entry);
+      if (entry.shown) {
+        batch.push(entry.marker);
+        state.heat._latlngs.push([p.lat, p.lon]);
+      }
     });
     state.cluster.addLayers(batch);
-    state.count += batch.length;
+    if (batch.length && state.map.hasLayer(state.heat)) { state.heat.redraw(); }
+    state.count = state.entries.length;
+    state.visible += batch.length;
     return batch.length;
+  }
+
+  function updateMessages(points) {
+    // An operator changed messages already on the map (category, status): redraw them in place.
+    points.forEach(function (p) {
+      var entry = state.byId[p.id];
+      if (!entry || typeof p.lat !== "number" || typeof p.lon !== "number") { return; }
+      if (entry.shown) { state.cluster.removeLayer(entry.marker); state.visible -= 1; }
+      entry.p = p;
+      entry.marker = makeMarker(p);
+      entry.shown = passes(p);
+      if (entry.shown) { state.cluster.addLayer(entry.marker); state.visible += 1; }
+    });
   }
 
   function clearMessages() {
     state.cluster.clearLayers();
-    state.markers = {};
+    state.heat.setLatLngs([]);
+    state.entries = [];
+    state.byId = {};
     state.count = 0;
+    state.visible = 0;
+  }
+
+  // Move markers in and out of the cluster by difference: a sliding window only touches the edges.
+  function setFilter(filter) {
+    var cats = null;
+    if (filter.categories && filter.categories.length) {
+      cats = {};
+      filter.categories.forEach(function (c) { cats[c] = true; });
+    }
+    state.filter = { start: filter.start === null ? -Infinity : filter.start,
+                     end: filter.end === null ? Infinity : filter.end, cats: cats };
+    var add = [], remove = [], shown = 0;
+    state.entries.forEach(function (e) {
+      var pass = passes(e.p);
+      if (pass && !e.shown) { add.push(e.marker); } else if (!pass && e.shown) { remove.push(e.marker); }
+      e.shown = pass;
+      if (pass) { shown += 1; }
+    });
+    if (remove.length > shown) {
+      state.cluster.clearLayers();
+      state.cluster.addLayers(state.entries.filter(function (e) { return e.shown; }).map(function (e) {
+        return e.marker;
+      }));
+    } else {
+      state.cluster.removeLayers(remove);
+      state.cluster.addLayers(add);
+    }
+    state.visible = shown;
+    state.heat.setLatLngs(visibleLatLngs());
+    return shown;
   }
 
   function openPopup(id) {
-    var marker = state.markers[id];
-    if (!marker) { return false; }
-    state.cluster.zoomToShowLayer(marker, function () { marker.openPopup(); });
+    var entry = state.byId[id];
+    if (!entry || !entry.shown) { return false; }
+    state.cluster.zoomToShowLayer(entry.marker, function () { entry.marker.openPopup(); });
+    return true;
+  }
+
+  // Opens the popup at the point without zooming (selftest opens hundreds in a row).
+  function showPopup(id) {
+    var entry = state.byId[id];
+    if (!entry) { return false; }
+    state.popups += 1;
+    L.popup({ maxWidth: 340 }).setLatLng([entry.p.lat, entry.p.lon]).setContent(popupNode(entry.p)).openOn(state.map);
+    send({ type: "message_clicked", id: entry.p.id });
     return true;
   }
 
@@ -79,7 +164,7 @@
     legend.onAdd = function () {
       var box = el("div", "ops-legend");
       Object.keys(state.config.categories).forEach(function (code) {
-        var row = el("div"), dot = el("i");
+        var row = el("div"), dot = el("i", "fa-solid " + category(code).icon);
         dot.style.backgroundColor = category(code).color;
         row.appendChild(dot);
         row.appendChild(document.createTextNode(category(code).label));
@@ -91,8 +176,13 @@
   }
 
   function stats() {
-    return { leaflet: typeof L, markers: state.count, clustered: state.cluster ? state.cluster.getLayers().length : 0,
-             errors: state.errors, dialogs: state.dialogs, ready: state.ready };
+    var layers = window.opershtabLayers ? window.opershtabLayers.stats() : {};
+    var out = { leaflet: typeof L, markers: state.count, visible: state.visible,
+                clustered: state.cluster ? state.cluster.getLayers().length : 0,
+                heat: state.heat ? state.heat._latlngs.length : 0, popups: state.popups,
+                errors: state.errors, dialogs: state.dialogs, ready: state.ready };
+    Object.keys(layers).forEach(function (k) { out[k] = layers[k]; });
+    return out;
   }
 
   function connect() {
@@ -112,13 +202,27 @@
     state.map = options.map;
     state.cluster = options.cluster;
     state.config = options.config;
-    state.map.attributionControl.setPrefix("Leaflet · © Natural Earth");
+    state.heat = L.heatLayer([], { radius: 18, blur: 15, minOpacity: 0.35, maxZoom: 12 });
+    state.map.attributionControl.setPrefix("Leaflet · © Natural Earth · © участники OpenStreetMap");
     addLegend();
+    if (window.opershtabLayers) { window.opershtabLayers.init(state.map, state.config, send, el); }
     connect();
   }
 
-  window.opershtab = {
-    init: init, addMessages: addMessages, clearMessages: clearMessages, openPopup: openPopup, stats: stats,
-    flyTo: function (lat, lon, zoom) { state.map.flyTo([lat, lon], zoom || 12); }
+  function setLayerVisible(name, on) {
+    var layer = name === "messages" ? state.cluster : name === "heat" ? state.heat : null;
+    if (!layer) { return window.opershtabLayers ? window.opershtabLayers.setVisible(name, on) : false; }
+    if (on && !state.map.hasLayer(layer)) { state.map.addLayer(layer); }
+    if (!on && state.map.hasLayer(layer)) { state.map.removeLayer(layer); }
+    return true;
+  }
+
+  window.opershtab = { updateMessages: updateMessages,
+    categoryOf: function (id) { return state.byId[id] ? state.byId[id].p.category : null; },
+    init: init, addMessages: addMessages, clearMessages: clearMessages, openPopup: openPopup,
+    showPopup: showPopup, setFilter: setFilter, setLayerVisible: setLayerVisible, stats: stats, send: send,
+    ids: function () { return state.entries.map(function (e) { return e.p.id; }); },
+    flyTo: function (lat, lon, zoom) { state.map.flyTo([lat, lon], zoom || 12); },
+    fitBounds: function (s, w, n, e) { state.map.fitBounds([[s, w], [n, e]], { animate: false }); }
   };
 })();

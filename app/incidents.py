@@ -1,0 +1,190 @@
+"""Grouping messages into incidents, incrementally, with operator merge and split.
+
+A message joins an open incident of the same category when it is about the
+same settlement or lies within ``DISTANCE_KM`` of the incident's centre, and
+was published within ``GAP`` of the incident's time span. Otherwise it opens a
+new incident. Incidents keep counts, first/last seen, a centroid and an extent
+polygon (convex hull of the points, buffered). Messages with no place and
+«other» messages stay outside incidents.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+from collections import Counter
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from datetime import timedelta
+
+from shapely.geometry import MultiPoint, mapping
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from app.models import Incident, Message
+from app.store import Store
+from app.timeutil import as_utc
+
+GAP = timedelta(hours=6)
+DISTANCE_KM = 5.0
+EXTENT_BUFFER_DEGREES = 0.01
+
+
+@dataclass(frozen=True)
+class IncidentRow:
+    """An incident as views show it."""
+
+    id: int
+    category: str
+    settlement: str | None
+    region: str | None
+    message_count: int
+    lat: float | None
+    lon: float | None
+    status: str
+
+
+def km_between(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
+    """Great-circle distance in kilometres."""
+    p1, p2 = math.radians(lat1), math.radians(lat2)
+    dp, dl = p2 - p1, math.radians(lon2 - lon1)
+    a = math.sin(dp / 2) ** 2 + math.cos(p1) * math.cos(p2) * math.sin(dl / 2) ** 2
+    return 6371.0 * 2 * math.asin(math.sqrt(a))
+
+
+def _near(message: Message, incident: Incident) -> bool:
+    if message.settlement and incident.settlement:
+        return bool(message.settlement == incident.settlement and message.region == incident.region)
+    if None in (message.lat, message.lon, incident.lat, incident.lon):
+        return False
+    return km_between(message.lat, message.lon, incident.lat, incident.lon) <= DISTANCE_KM  # type: ignore[arg-type]
+
+
+def _in_time(message: Message, incident: Incident) -> bool:
+    at = as_utc(message.published_at)
+    return as_utc(incident.first_seen) - GAP <= at <= as_utc(incident.last_seen) + GAP
+
+
+def _groupable(message: Message) -> bool:
+    has_place = message.settlement is not None or (message.lat is not None and message.lon is not None)
+    return message.category != "other" and has_place and message.incident_id is None
+
+
+def _extent(points: Sequence[tuple[float, float]]) -> str | None:
+    if not points:
+        return None
+    hull = MultiPoint([(lon, lat) for lat, lon in points]).convex_hull.buffer(EXTENT_BUFFER_DEGREES)
+    return json.dumps(mapping(hull.simplify(EXTENT_BUFFER_DEGREES / 4)))
+
+
+def _most_common(values: Iterable[str | None]) -> str | None:
+    counted = Counter(v for v in values if v)
+    return counted.most_common(1)[0][0] if counted else None
+
+
+def refresh(session: Session, incident: Incident) -> None:
+    """Recompute counts, time span, centre and extent of an incident from its messages."""
+    messages = list(session.scalars(select(Message).where(Message.incident_id == incident.id)))
+    incident.message_count = len(messages)
+    if not messages:
+        incident.status = "closed" if incident.status == "open" else incident.status
+        return
+    times = [as_utc(m.published_at) for m in messages]
+    incident.first_seen, incident.last_seen = min(times), max(times)
+    points = [(m.lat, m.lon) for m in messages if m.lat is not None and m.lon is not None]
+    incident.lat = sum(p[0] for p in points) / len(points) if points else None
+    incident.lon = sum(p[1] for p in points) / len(points) if points else None
+    incident.extent = _extent(points)  # type: ignore[arg-type]
+    incident.settlement = _most_common(m.settlement for m in messages)
+    incident.municipality = _most_common(m.municipality for m in messages)
+    incident.region = _most_common(m.region for m in messages)
+
+
+def _open_new(session: Session, message: Message) -> Incident:
+    incident = Incident(category=message.category, settlement=message.settlement,
+                        municipality=message.municipality, region=message.region,
+                        first_seen=message.published_at, last_seen=message.published_at,
+                        message_count=0, lat=message.lat, lon=message.lon, status="open")
+    session.add(incident)
+    session.flush()
+    return incident
+
+
+def _attach(session: Session, message: Message, candidates: list[Incident]) -> Incident:
+    for incident in candidates:
+        if incident.category == message.category and _near(message, incident) and _in_time(message, incident):
+            break
+    else:
+        incident = _open_new(session, message)
+        candidates.append(incident)
+    message.incident_id = incident.id
+    at = as_utc(message.published_at)
+    incident.first_seen = min(as_utc(incident.first_seen), at)
+    incident.last_seen = max(as_utc(incident.last_seen), at)
+    return incident
+
+
+def update_incidents(store: Store, new_message_ids: Iterable[int]) -> list[int]:
+    """Attach new messages to incidents (opening new ones as needed); returns touched incident ids."""
+    ids = list(new_message_ids)
+    with store.session() as session:
+        query = select(Message).where(Message.id.in_(ids)).order_by(Message.published_at, Message.id)
+        messages = [m for m in session.scalars(query) if _groupable(m)]
+        categories = {m.category for m in messages}
+        candidates = list(session.scalars(select(Incident).where(
+            Incident.status == "open", Incident.category.in_(categories))))
+        touched = {_attach(session, m, candidates).id: None for m in messages}
+        session.flush()
+        for incident in candidates:
+            if incident.id in touched:
+                refresh(session, incident)
+        return list(touched)
+
+
+def merge_incidents(store: Store, ids: Sequence[int]) -> int:
+    """Merge incidents into the oldest one (lowest id); the others become «merged». Returns its id."""
+    if len(set(ids)) < 2:
+        raise ValueError("для объединения нужны хотя бы два инцидента")
+    target_id, *others = sorted(set(ids))
+    with store.session() as session:
+        target = session.get(Incident, target_id)
+        if target is None:
+            raise KeyError(f"incident {target_id} does not exist")
+        for other_id in others:
+            for message in session.scalars(select(Message).where(Message.incident_id == other_id)):
+                message.incident_id = target_id
+            other = session.get(Incident, other_id)
+            if other is None:
+                raise KeyError(f"incident {other_id} does not exist")
+            other.status, other.merged_into, other.message_count = "merged", target_id, 0
+        session.flush()
+        refresh(session, target)
+    return target_id
+
+
+def split_incident(store: Store, incident_id: int, message_ids: Sequence[int]) -> int:
+    """Move the given messages of an incident into a new incident; returns the new id."""
+    with store.session() as session:
+        source = session.get(Incident, incident_id)
+        moving = list(session.scalars(select(Message).where(
+            Message.id.in_(list(message_ids)), Message.incident_id == incident_id)))
+        if source is None or not moving or len(moving) == source.message_count:
+            raise ValueError("выделить можно только часть сообщений инцидента")
+        created = _open_new(session, moving[0])
+        created.category = source.category
+        for message in moving:
+            message.incident_id = created.id
+        session.flush()
+        refresh(session, source)
+        refresh(session, created)
+        return created.id
+
+
+def incident_rows(store: Store, include_merged: bool = False) -> list[IncidentRow]:
+    """Incidents as plain rows, largest first."""
+    query = select(Incident).order_by(Incident.message_count.desc(), Incident.id)
+    if not include_merged:
+        query = query.where(Incident.status != "merged")
+    with store.session() as session:
+        return [IncidentRow(i.id, i.category, i.settlement, i.region, i.message_count, i.lat, i.lon, i.status)
+                for i in session.scalars(query)]

@@ -1,0 +1,95 @@
+"""Briefing benchmark (offscreen, real QtWebEngine): PDF + DOCX with map snapshot and graph.
+
+Run: ``QT_QPA_PLATFORM=offscreen .venv/bin/python bench/bench_briefing.py [--reps 5] [--hours 6]``
+Database: the storm demo scenario (``--hours`` of it) in a temporary SQLite file.
+Prints one JSON line: median seconds of one briefing (figures, map and chart grab, PDF, DOCX,
+archive record) with the map already loaded, and of the whole headless run (map load included).
+Target: ≤ 3 s. Targets live here, never in tests.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import statistics
+import sys
+import tempfile
+import time
+from datetime import timedelta
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+TARGET_S = 3.0
+
+
+def _storm_store(tmp: Path, hours: int):
+    from app.demo import demo_scenario, play
+    from app.store import open_store
+    from app.timeutil import utcnow
+
+    store = open_store(f"sqlite:///{tmp / 'bench.sqlite3'}")
+    scenario = demo_scenario(utcnow(), hours_before=hours)
+    end = scenario.start + timedelta(hours=hours)
+    stored = play(store, scenario, scenario.start, end).inserted
+    return store, end, stored
+
+
+def _timed_runs(store, end, rows, counts, out: Path, reps: int) -> list[float]:
+    """Briefings on one offscreen map and chart (as in the window: the map is already there)."""
+    from maps.web import WebContext
+    from widgets.briefing import BriefingMaker
+    from widgets.headless_briefing import CHART_SIZE, _rendered_map
+    from widgets.hourly_chart import HourlyChart
+    from widgets.qtapp import create_application, spin_until, teardown
+
+    create_application(headless=True)
+    context = WebContext()
+    view = _rendered_map(context, rows, rows, 60)
+    chart = HourlyChart()
+    chart.resize(*CHART_SIZE)
+    chart.set_counts(counts)
+    chart.show()
+    maker = BriefingMaker(store, context, view, chart, out)
+    results: list = []
+    maker.completed.connect(results.append)
+    times = []
+    for i in range(reps):
+        started = time.perf_counter()
+        maker.make(end, "Краснодарский край")
+        spin_until(lambda i=i: len(results) > i, 60, step_ms=5)
+        times.append(time.perf_counter() - started)
+        assert results[i].ok, results[i].errors
+    maker.shutdown()
+    teardown(context, maker, view, chart)
+    return times
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--reps", type=int, default=5)
+    parser.add_argument("--hours", type=int, default=6)
+    args = parser.parse_args()
+    from app.queries import hourly_counts, messages_in
+    from widgets.headless_briefing import make_briefing_files
+
+    with tempfile.TemporaryDirectory(prefix="bench-briefing-") as tmp_name:
+        tmp = Path(tmp_name)
+        store, end, stored = _storm_store(tmp, args.hours)
+        start = end - timedelta(hours=24)
+        rows, counts = messages_in(store, start, end), hourly_counts(store, start, end)
+        runs = _timed_runs(store, end, rows, counts, tmp / "out", args.reps)
+        started = time.perf_counter()
+        whole = make_briefing_files(store, end, rows, counts, tmp / "whole")
+        whole_s = time.perf_counter() - started
+        store.close()
+    median = statistics.median(runs)
+    print(json.dumps({"messages": stored, "reps": args.reps, "briefing_median_s": round(median, 3),
+                      "briefing_runs_s": [round(t, 3) for t in runs], "headless_with_map_load_s": round(whole_s, 3),
+                      "ok": whole.ok, "target_s": TARGET_S, "within_target": median <= TARGET_S}))
+    return 0 if median <= TARGET_S and whole.ok else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,100 @@
+"""End-to-end import throughput into SQLite vs a bare executemany of the same rows, same run.
+
+    .venv/bin/python bench/bench_ingest.py [--rows 100000] [--runs 3]
+
+End-to-end: CSV file → read → validate → normalise → dedupe → INSERT … ON
+CONFLICT DO NOTHING RETURNING, in transactional batches of 1,000. Baseline:
+sqlite3 ``executemany`` of the already-prepared rows in one transaction.
+Targets: ≥ 5,000 msg/s and ≥ 25 % of the baseline. Prints a Markdown row.
+"""
+
+from __future__ import annotations
+
+import argparse
+import shutil
+import sqlite3
+import statistics
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+from app.fileimport import import_files
+from app.store import Store, open_store
+
+COLUMNS = ("source", "dedupe_key", "external_id", "author", "text", "published_at", "received_at", "lat", "lon",
+           "address", "category", "status", "is_complaint", "category_source", "importance", "version")
+
+
+def write_csv(path: Path, rows: int) -> None:
+    lines = ["id;Дата;Текст;Источник;Автор;Адрес;Широта;Долгота"]
+    lines += [f"b{i:07d};22.04.2023 {i // 3600 % 24:02d}:{i // 60 % 60:02d}:{i % 60:02d};"
+              f"Нет света на улице Ленина, дом {i % 300}, третий час без электричества;vk;житель {i % 997};"
+              f"Краснодар, ул. Ленина, {i % 300};45.{i % 9999:04d};38.{i % 8887:04d}" for i in range(rows)]
+    path.write_text("\n".join(lines), encoding="utf-8")
+
+
+def bare_rows(rows: int) -> list[tuple[object, ...]]:
+    return [("vk", f"b{i:07d}", f"b{i:07d}", f"житель {i % 997}",
+             f"Нет света на улице Ленина, дом {i % 300}, третий час без электричества",
+             "2023-04-22 12:00:00.000000", "2026-01-01 00:00:00.000000", 45.1, 38.9,
+             f"Краснодар, ул. Ленина, {i % 300}", "other", "new", 1, "source", "normal", 1) for i in range(rows)]
+
+
+def time_pipeline(template: Path, work: Path, csv: Path) -> float:
+    db = work / "pipeline.sqlite3"
+    shutil.copy(template, db)
+    store = Store(f"sqlite:///{db}")
+    started = time.perf_counter()
+    summary = import_files(store, [csv])
+    elapsed = time.perf_counter() - started
+    store.close()
+    assert summary.rejected == 0 and summary.duplicates == 0, summary.line
+    return elapsed
+
+
+def time_bare(template: Path, work: Path, rows: list[tuple[object, ...]]) -> float:
+    db = work / "bare.sqlite3"
+    shutil.copy(template, db)
+    conn = sqlite3.connect(db)
+    conn.execute("PRAGMA journal_mode=WAL")
+    conn.execute("PRAGMA synchronous=NORMAL")
+    sql = f"INSERT INTO messages ({', '.join(COLUMNS)}) VALUES ({', '.join('?' * len(COLUMNS))})"
+    started = time.perf_counter()
+    with conn:
+        conn.executemany(sql, rows)
+    elapsed = time.perf_counter() - started
+    conn.close()
+    return elapsed
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--rows", type=int, default=100_000)
+    parser.add_argument("--runs", type=int, default=3)
+    args = parser.parse_args()
+    with tempfile.TemporaryDirectory(prefix="bench-ingest-") as tmp:
+        work = Path(tmp)
+        template = work / "template.sqlite3"
+        open_store(f"sqlite:///{template}").close()
+        csv = work / "rows.csv"
+        write_csv(csv, args.rows)
+        rows = bare_rows(args.rows)
+        pipeline, bare = [], []
+        for _ in range(args.runs):  # interleaved, so machine load hits both alike
+            pipeline.append(time_pipeline(template, work, csv))
+            bare.append(time_bare(template, work, rows))
+    rate, bare_rate = args.rows / statistics.median(pipeline), args.rows / statistics.median(bare)
+    ratio = rate / bare_rate
+    ok = rate >= 5000 and ratio >= 0.25
+    print("| rows | runs | pipeline msg/s (median) | bare executemany msg/s (median) | ratio | target |")
+    print("|---:|---:|---:|---:|---:|:---|")
+    print(f"| {args.rows:,} | {args.runs} | {rate:,.0f} | {bare_rate:,.0f} | {ratio:.0%} | "
+          f"{'met' if ok else 'MISSED'} (≥ 5,000 msg/s, ≥ 25 %) |")
+    return 0 if ok else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())

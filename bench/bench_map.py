@@ -1,0 +1,205 @@
+"""Map benchmark (offscreen, real QtWebEngine): JSON + markercluster vs naive folium Markers.
+
+Run: ``QT_QPA_PLATFORM=offscreen .venv/bin/python bench/bench_map.py [--reps 3] [--naive 10000,50000]``
+     ``... bench/bench_map.py --demo-png out.png``  (Krasnodar pack + storm scenario, for looking at)
+Prints one JSON line of medians (ms, MB). Targets live here, never in tests.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import random
+import statistics
+import sys
+import time
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+
+from app.categories import CODES
+from app.mapdata import MapWindow
+from app.queries import MessageRow
+from widgets.qtapp import create_application, spin_until, teardown
+
+NOW = datetime(2026, 11, 24, 18, 0, tzinfo=UTC)
+PAINTED = "requestAnimationFrame(() => requestAnimationFrame(() => { window.__painted = %d; }));"
+
+
+def synthetic(n: int, first_id: int = 1, seed: int = 1) -> list[MessageRow]:
+    rng = random.Random(seed + first_id)
+    return [MessageRow(first_id + i, NOW - timedelta(seconds=rng.uniform(0, 86400)), "bench", f"автор {i}",
+                       f"Нет света, дом {i}", "Краснодар", "Краснодарский край", f"ул. Мира, {i % 300}",
+                       rng.choice(CODES), rng.uniform(43.5, 46.8), rng.uniform(37.3, 41.5)) for i in range(n)]
+
+
+def _wait_painted(view, token: int, timeout: float = 120) -> None:
+    view.run_script(PAINTED % token)
+    box: dict = {}
+    spin_until(lambda: (view.evaluate("window.__painted || 0", lambda v: box.update(v=v)) or box.get("v") == token),
+               timeout, step_ms=2)
+
+
+def _fresh_view(context, spec=None):
+    from maps.view import MapView
+
+    view = MapView(context, spec)
+    view.resize(1280, 800)
+    view.show()
+    spin_until(lambda: view.is_ready, 60)
+    return view
+
+
+def ours(context, n: int) -> dict:
+    """Initial render of n, append 100, window switch 24 h → 6 h; renderer memory."""
+    view = _fresh_view(context)
+    rows = synthetic(n)
+    started = time.perf_counter()
+    view.add_messages(rows)
+    _wait_painted(view, 1)
+    initial = time.perf_counter() - started
+    extra = synthetic(100, first_id=n + 1)
+    started = time.perf_counter()
+    view.add_messages(extra)
+    _wait_painted(view, 2)
+    append = time.perf_counter() - started
+    started = time.perf_counter()
+    view.set_filter(MapWindow.last_hours(NOW, 6))
+    _wait_painted(view, 3)
+    switch = time.perf_counter() - started
+    memory = renderer_mb()
+    teardown_view(view)
+    return {"initial_ms": initial * 1000, "append100_ms": append * 1000, "switch_ms": switch * 1000,
+            "renderer_mb": memory}
+
+
+def naive(context, n: int) -> float:
+    """A folium page with one Marker (with popup) per message, built and loaded: seconds to painted."""
+    import folium
+    from folium.plugins import MarkerCluster
+
+    from maps.page import OfflineMap, OfflineMarkerCluster
+    from maps.view import MapView
+
+    started = time.perf_counter()
+    fmap = OfflineMap(location=(45.1, 39.2), zoom_start=7, tiles=None, maxZoom=18)
+    cluster = OfflineMarkerCluster().add_to(fmap)
+    for row in synthetic(n):
+        folium.Marker((row.lat, row.lon), popup=row.text).add_to(cluster)
+    html = fmap.get_root().render()
+    assert isinstance(cluster, MarkerCluster)
+    view = MapView.__new__(MapView)  # a plain web view on the naive page
+    from PySide6.QtWebEngineCore import QWebEnginePage
+    from PySide6.QtWebEngineWidgets import QWebEngineView
+
+    view = QWebEngineView()
+    page = QWebEnginePage(context.profile, view)
+    view.setPage(page)
+    view.resize(1280, 800)
+    view.show()
+    done: list[bool] = []
+    page.loadFinished.connect(done.append)
+    view.load(context.pages.put("naive.html", html))
+    spin_until(lambda: bool(done), 300)
+    box: dict = {}
+    spin_until(lambda: (page.runJavaScript("document.querySelectorAll('.marker-cluster, .leaflet-marker-icon').length",
+                                           0, lambda v: box.update(v=v)) or (box.get("v") or 0) > 0), 300, step_ms=5)
+    elapsed = time.perf_counter() - started
+    teardown_view(view)
+    return elapsed
+
+
+def teardown_view(view) -> None:
+    view.deleteLater()
+    spin_until(lambda: False, 0.3)
+
+
+def _status(pid: int | str) -> dict[str, str]:
+    try:
+        lines = Path(f"/proc/{pid}/status").read_text().splitlines()
+    except OSError:
+        return {}
+    return {k: v.strip() for k, _, v in (line.partition(":") for line in lines)}
+
+
+def renderer_mb() -> float:
+    """Resident memory of this process's renderers: QtWebEngine processes forked by a zygote of ours.
+
+    Renderers keep the zygote's command line (``--type=zygote``), so they are found by parentage.
+    """
+    total = 0
+    for pid in filter(str.isdigit, os.listdir("/proc")):
+        status = _status(pid)
+        parent = _status(status.get("PPid", "0"))
+        if status.get("Name", "").startswith("QtWebEngine") and parent.get("Name", "").startswith("QtWebEngine") \
+                and _descends(int(status["PPid"])):
+            total += int(status.get("VmRSS", "0 kB").split()[0])
+    return total / 1024
+
+
+def _descends(pid: int) -> bool:
+    me = os.getpid()
+    for _ in range(6):
+        if pid == me:
+            return True
+        pid = int(_status(pid).get("PPid", "0"))
+        if pid == 0:
+            return False
+    return False
+
+
+def run(reps: int, sizes: list[int], naive_sizes: list[int]) -> dict:
+    from maps.web import WebContext
+
+    create_application(headless=True)
+    context = WebContext()
+    result: dict = {"reps": reps}
+    for n in sizes:
+        runs = [ours(context, n) for _ in range(reps)]
+        result[str(n)] = {k: round(statistics.median(r[k] for r in runs), 1) for k in runs[0]}
+    for n in naive_sizes:
+        result[f"naive_{n}_ms"] = round(naive(context, n) * 1000)
+    teardown(context)
+    return result
+
+
+def demo_png(path: str) -> None:
+    """Krasnodar pack + six hours of the storm scenario, 24-hour window, saved as PNG."""
+    import tempfile
+
+    from app.demo import demo_scenario, play
+    from app.store import open_store
+    from widgets.selftest import demo_panel_png
+
+    create_application(headless=True)
+    with tempfile.TemporaryDirectory() as tmp:
+        store = open_store(f"sqlite:///{tmp}/demo.sqlite3")
+        scenario = demo_scenario(NOW, hours_before=6)
+        play(store, scenario, scenario.start, NOW)
+        pack = Path(__file__).resolve().parents[2] / "shared" / "data" / "boundaries" / \
+            "krasnodar_krai_municipalities.geojson"
+        demo_panel_png(store, str(pack), NOW, path)
+        store.close()
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--reps", type=int, default=3)
+    parser.add_argument("--sizes", default="50000,100000")
+    parser.add_argument("--naive", default="10000,50000")
+    parser.add_argument("--demo-png")
+    args = parser.parse_args()
+    if args.demo_png:
+        demo_png(args.demo_png)
+        return 0
+    sizes = [int(s) for s in args.sizes.split(",") if s]
+    naive_sizes = [int(s) for s in args.naive.split(",") if s]
+    print(json.dumps(run(args.reps, sizes, naive_sizes)))
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

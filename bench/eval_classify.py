@@ -1,0 +1,28 @@
+"""Quality of category and place on the labelled sets, as Markdown.
+
+Run: ``.venv/bin/python bench/eval_classify.py`` (from the repository root).
+tests/data/dev_messages.jsonl is the development set (rules were tuned on it);
+tests/data/holdout_messages.jsonl was written before tuning and never tuned on.
+"""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+from app.classify_eval import evaluate, load_labelled, markdown  # noqa: E402
+
+SETS = (("Development set", "dev_messages.jsonl"), ("Holdout set (unseen while tuning)", "holdout_messages.jsonl"))
+
+
+def main() -> int:
+    for title, name in SETS:
+        print(markdown(title, evaluate(load_labelled(ROOT / "tests" / "data" / name))))
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,180 @@
+// Opershtab map layers beyond the messages: offline basemap, municipalities choropleth,
+// incident extents and points of assistance. Names from region packs and from
+// operators are data, so they also enter the DOM through textContent only.
+(function () {
+  "use strict";
+
+  var s = { map: null, config: null, send: null, el: null, layers: {}, counts: {}, labels: [], legend: null };
+  var RATE_COLORS = ["#fff5eb", "#fdd0a2", "#fd8d3c", "#e6550d", "#a63603"];
+
+  function tooltipNode(lines) {
+    var box = s.el("div", "ops-tip");
+    lines.forEach(function (line, i) { box.appendChild(s.el(i === 0 ? "b" : "div", null, line)); });
+    return box;
+  }
+
+  function ensure(name, layer, visible) {
+    if (s.layers[name] && s.map.hasLayer(s.layers[name])) { s.map.removeLayer(s.layers[name]); visible = true; }
+    s.layers[name] = layer;
+    if (visible) { layer.addTo(s.map); }
+    return layer;
+  }
+
+  // --- offline basemap: coastline, rivers, settlements with labels by zoom ---
+  function settlementMinZoom(pop) { return pop >= 300000 ? 0 : pop >= 100000 ? 7 : pop >= 30000 ? 8 : 9; }
+
+  function buildBasemap(data) {
+    var lines = L.layerGroup();
+    L.geoJSON(data.lakes || [], { interactive: false, style: { color: "#7fb1d3", weight: 0.6, fillColor: "#c6dcec", fillOpacity: 1 } }).addTo(lines);
+    L.geoJSON(data.rivers || [], { interactive: false, style: { color: "#6fa8d6", weight: 1 } }).addTo(lines);
+    L.geoJSON(data.coast || [], { interactive: false, style: { color: "#4a7fb0", weight: 1.2 } }).addTo(lines);
+    ensure("basemap", lines, true);
+    var towns = L.layerGroup();
+    s.labels = [];
+    (data.settlements || []).forEach(function (t) {
+      var dot = L.circleMarker([t.lat, t.lon], { radius: t.population >= 100000 ? 3.5 : 2.5, weight: 1,
+        color: "#333", fillColor: "#fff", fillOpacity: 1, interactive: false });
+      dot.bindTooltip(s.el("span", null, t.name), { permanent: true, direction: "right", className: "ops-town",
+        offset: [4, 0] });
+      dot.minZoom = settlementMinZoom(t.population);
+      s.labels.push(dot);
+    });
+    ensure("settlements", towns, true);
+    s.map.on("zoomend", updateLabels);
+    updateLabels();
+  }
+
+  function updateLabels() {
+    var z = s.map.getZoom(), towns = s.layers.settlements;
+    s.labels.forEach(function (dot) {
+      var want = z >= dot.minZoom;
+      if (want && !towns.hasLayer(dot)) { towns.addLayer(dot); } else if (!want && towns.hasLayer(dot)) { towns.removeLayer(dot); }
+    });
+    var container = s.map.getContainer();
+    container.classList.toggle("ops-zoom-names", z >= 8);
+  }
+
+  function loadBasemap(url) {
+    return fetch(url).then(function (r) { return r.ok ? r.json() : null; }).then(function (data) {
+      if (data) { buildBasemap(data); }
+      s.counts.basemap = data ? 1 : 0;
+    });
+  }
+
+  // --- choropleth of municipalities: messages per 1,000 residents ---
+  function rateColor(rate, max) {
+    if (rate === null || rate === undefined) { return null; }
+    var step = max > 0 ? Math.min(RATE_COLORS.length - 1, Math.floor((rate / max) * RATE_COLORS.length)) : 0;
+    return RATE_COLORS[step];
+  }
+
+  function fmt(x) { return x === null || x === undefined ? "нет данных" : x.toLocaleString("ru-RU", { maximumFractionDigits: 2 }); }
+
+  function styleMunicipality(values, max) {
+    return function (feature) {
+      var v = values[feature.properties.name] || {};
+      var color = rateColor(v.rate, max);
+      return color ? { color: "#6b4b3e", weight: 1, fillColor: color, fillOpacity: 0.6 }
+                   : { color: "#6b4b3e", weight: 1, fillColor: "#bbbbbb", fillOpacity: 0.35, dashArray: "3 3" };
+    };
+  }
+
+  function setChoropleth(geojson, values) {
+    if (geojson) { s.municipalities = geojson; }
+    if (!s.municipalities) { return 0; }
+    var max = 0, painted = 0, labels = L.layerGroup();
+    Object.keys(values).forEach(function (k) { if (values[k].rate > max) { max = values[k].rate; } });
+    var layer = L.geoJSON(s.municipalities, { style: styleMunicipality(values, max), onEachFeature: function (f, l) {
+      var v = values[f.properties.name] || {};
+      if (v.rate !== null && v.rate !== undefined) { painted += 1; }
+      l.bindTooltip(tooltipNode([f.properties.name, "Сообщений: " + (v.count || 0),
+        "Население: " + fmt(v.population), "На 1000 жителей: " + fmt(v.rate)]), { sticky: true });
+      l.on("click", function () { s.send({ type: "municipality_clicked", name: f.properties.name }); });
+      labels.addLayer(L.tooltip({ permanent: true, direction: "center", className: "ops-muni-name",
+        interactive: false }).setLatLng(l.getBounds().getCenter()).setContent(s.el("span", null, f.properties.name)));
+    } });
+    var group = L.layerGroup([layer, labels]);
+    s.values = values;
+    s.counts.choropleth = s.municipalities.features.length;
+    s.counts.choropleth_painted = painted;
+    s.counts.choropleth_max = max;
+    ensure("choropleth", group, !s.layers.choropleth);
+    return painted;
+  }
+
+  function choroplethValue(name) { return s.values ? s.values[name] || null : null; }
+
+  // --- incidents: extents (polygons from grouping) or a point where no extent exists ---
+  function setIncidents(items) {
+    var group = L.featureGroup();
+    items.forEach(function (inc) {
+      var cat = s.config.categories[inc.category] || { color: "#555", label: inc.category };
+      var style = { color: cat.color, weight: 2, fillColor: cat.color, fillOpacity: 0.18, dashArray: "6 4" };
+      var shape = inc.extent ? L.geoJSON(inc.extent, { style: style })
+        : L.circle([inc.lat, inc.lon], Object.assign({ radius: 1500 }, style));
+      shape.bindTooltip(tooltipNode([cat.label, inc.place || "", "Сообщений: " + inc.count]), { sticky: true });
+      shape.on("click", function () { s.send({ type: "incident_clicked", id: inc.id }); });
+      group.addLayer(shape);
+    });
+    s.counts.incidents = items.length;
+    ensure("incidents", group, !s.layers.incidents);
+    return items.length;
+  }
+
+  // --- points of assistance ---
+  function assistancePopup(props) {
+    var box = s.el("div", "ops-popup");
+    box.appendChild(s.el("b", null, props.name));
+    box.appendChild(s.el("div", "ops-meta", [props.kind_label, props.status_label, props.hours].filter(Boolean).join(" · ")));
+    if (props.address) { box.appendChild(s.el("div", null, props.address)); }
+    if (props.notes) { box.appendChild(s.el("div", "ops-text", props.notes)); }
+    return box;
+  }
+
+  function setAssistance(collection) {
+    var layer = L.geoJSON(collection, { pointToLayer: function (f, latlng) {
+      var closed = f.properties.status === "closed";
+      return L.marker(latlng, { icon: L.divIcon({ className: "ops-aid" + (closed ? " ops-aid-closed" : ""),
+        iconSize: [24, 24], iconAnchor: [12, 12], html: '<i class="fa-solid fa-hand-holding-heart"></i>' }) });
+    }, onEachFeature: function (f, l) {
+      l.bindPopup(function () { return assistancePopup(f.properties); });
+      l.on("click", function () { s.send({ type: "assistance_clicked", id: f.properties.id }); });
+    } });
+    s.counts.assistance = collection.features.length;
+    ensure("assistance", layer, !s.layers.assistance);
+    return collection.features.length;
+  }
+
+  function setVisible(name, on) {
+    var layer = s.layers[name];
+    if (!layer) { return false; }
+    if (on && !s.map.hasLayer(layer)) { s.map.addLayer(layer); }
+    if (!on && s.map.hasLayer(layer)) { s.map.removeLayer(layer); }
+    return true;
+  }
+
+  function addRaster(url, maxNative) {
+    var layer = L.tileLayer(url, { maxNativeZoom: maxNative, maxZoom: 18, attribution: "" });
+    ensure("raster", layer, true);
+    layer.bringToBack();
+    return true;
+  }
+
+  function stats() {
+    var out = {};
+    Object.keys(s.counts).forEach(function (k) { out[k] = s.counts[k]; });
+    out.layers_on = Object.keys(s.layers).filter(function (k) { return s.map.hasLayer(s.layers[k]); });
+    out.towns_shown = s.layers.settlements ? s.layers.settlements.getLayers().length : 0;
+    return out;
+  }
+
+  window.opershtabLayers = {
+    init: function (map, config, send, el) {
+      s.map = map; s.config = config; s.send = send; s.el = el;
+      if (config.basemap) { loadBasemap(config.basemap); }
+      if (config.raster) { addRaster(config.raster.url, config.raster.maxzoom); }
+    },
+    setChoropleth: setChoropleth, choroplethValue: choroplethValue, setIncidents: setIncidents,
+    setAssistance: setAssistance, setVisible: setVisible, addRaster: addRaster, stats: stats
+  };
+})();

@@ -1,0 +1,113 @@
+"""Category, complaint flag and explanation of Russian messages; operator corrections win."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from pathlib import Path
+
+import pytest
+from sqlalchemy import select
+
+from app.classify import classify
+from app.classify_eval import evaluate, load_labelled
+from app.corrections import correct_category
+from app.enrich import enrich
+from app.intake import Incoming, store_incoming
+from app.models import CategoryCorrection, Message
+
+DATA = Path(__file__).parent / "data"
+AT = datetime(2024, 4, 22, 12, tzinfo=UTC)
+
+
+def test_dev_set_quality_thresholds() -> None:
+    result = evaluate(load_labelled(DATA / "dev_messages.jsonl"))
+    assert result.size >= 300
+    assert result.accuracy >= 0.9
+    assert result.macro_f1 >= 0.85
+    assert result.complaint_accuracy >= 0.9
+
+
+def test_holdout_set_quality_thresholds() -> None:
+    result = evaluate(load_labelled(DATA / "holdout_messages.jsonl"))
+    assert result.size >= 150
+    assert result.accuracy >= 0.9 and result.macro_f1 >= 0.85
+
+
+@pytest.mark.parametrize(("text", "category"), [
+    ("сидим при свечах второй вечер", "power"),
+    ("батареи ледяные, дети мёрзнут", "heating"),
+    ("дубак в квартире", "heating"),
+    ("вода ржавая из крана", "water"),
+    ("дерево на проводах во дворе", "storm"),
+    ("нет горячей воды неделю", "heating"),
+    ("пахнет газом в подъезде", "gas"),
+    ("подвал затопило, вода по колено", "flood"),
+    ("яма на дороге, пробил колесо", "roads"),
+    ("мусор не вывозят, контейнеры переполнены", "waste"),
+    ("скорая едет второй час", "health"),
+    ("интернет не работает, провайдер молчит", "telecom"),
+])
+def test_idioms_and_plain_complaints(text: str, category: str) -> None:
+    result = classify(text)
+    assert result.category == category
+    assert result.is_complaint
+
+
+@pytest.mark.parametrize("text", ["свет дали, спасибо", "воду включили, всё работает", "Спасибо энергетикам!",
+                                  "всем доброе утро ☀️", "свет уже дали, отбой"])
+def test_gratitude_and_chatter_are_other_not_complaints(text: str) -> None:
+    result = classify(text)
+    assert (result.category, result.is_complaint) == ("other", False)
+
+
+def test_restored_then_broken_again_stays_a_complaint() -> None:
+    assert classify("свет дали и снова отключили, издевательство").category == "power"
+    assert classify("воду дали, но она ржавая").category == "water"
+
+
+@pytest.mark.parametrize(("text", "category"), [
+    ("НЕТ СВЕТА!!! ДЕТИ БОЯТСЯ!!!", "power"),
+    ("несвета с утра", "power"),
+    ("интернетнет с утра", "telecom"),
+    ("электричесвто отрубили опять", "power"),
+    ("атопления нет уже неделю", "heating"),
+    ("🔌❌ без света", "power"),
+])
+def test_caps_glued_words_typos_and_emoji(text: str, category: str) -> None:
+    assert classify(text).category == category
+
+
+def test_secondary_category_and_explanation() -> None:
+    result = classify("ураган оборвал провода, нет света")
+    assert (result.category, result.secondary) == ("storm", "power")
+    assert "«ураган»" in result.explanation
+    assert 0 < result.confidence <= 1
+
+
+def test_enrich_fills_classifier_fields_and_keeps_message_coordinates() -> None:
+    item = Incoming(source="t", text="Армавир, нет воды", published_at=AT, lat=45.0, lon=41.1)
+    out = enrich(item)
+    assert (out.category, out.category_source, out.settlement) == ("water", "classifier", "Армавир")
+    assert (out.lat, out.lon, out.region) == (45.0, 41.1, "Краснодарский край")
+
+
+def test_enrich_leaves_operator_category_alone() -> None:
+    item = Incoming(source="t", text="нет света", published_at=AT, category="gas", category_source="operator")
+    assert enrich(item).category == "gas"
+
+
+def test_operator_correction_wins(store) -> None:
+    item = enrich(Incoming(source="t", text="Крд, нет света", published_at=AT, external_id="m1"))
+    message_id = store_incoming(store, [item]).new_ids[0]
+    correct_category(store, message_id, "storm", "power", operator="Иванова")
+    with store.session() as session:
+        message = session.get(Message, message_id)
+        correction = session.scalars(select(CategoryCorrection)).one()
+        assert (message.category, message.secondary_category, message.category_source) == ("storm", "power",
+                                                                                              "operator")
+        assert (correction.message_id, correction.operator) == (message_id, "Иванова")
+        stored = Incoming(source="t", text=message.text, published_at=AT, category=message.category,
+                          category_source=message.category_source)
+    assert enrich(stored).category == "storm"
+    with pytest.raises(ValueError):
+        correct_category(store, message_id, "weather")

@@ -1,0 +1,82 @@
+"""Nothing lost, nothing twice: an import killed with SIGKILL at random points, then re-run."""
+
+from __future__ import annotations
+
+import random
+import shutil
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+from sqlalchemy import func, select, text
+
+from app.fileimport import import_files
+from app.models import Message
+from app.store import Store
+
+ROOT = Path(__file__).resolve().parents[1]
+ROWS = 20_000
+TRIALS = 10
+CHILD = """
+import sys
+from pathlib import Path
+from app.fileimport import import_files
+from app.store import Store
+store = Store(sys.argv[1])
+print("start", flush=True)
+import_files(store, [Path(sys.argv[2])], progress=lambda n: print(n, flush=True))
+print("done", flush=True)
+"""
+
+
+@pytest.fixture(scope="module")
+def big_csv(tmp_path_factory) -> Path:
+    path = tmp_path_factory.mktemp("kill9") / "rows.csv"
+    lines = ["id;Дата;Текст;Источник"]
+    lines += [f"r{i:05d};22.04.2023 {10 + i // 3600 % 10:02d}:{i // 60 % 60:02d}:{i % 60:02d};"
+              f"Нет света, сообщение {i};vk" for i in range(ROWS)]
+    path.write_text("\n".join(lines), encoding="utf-8")
+    return path
+
+
+def _kill_during_import(url: str, csv: Path, rng: random.Random) -> int:
+    """Start the child, let it commit a random number of batches, SIGKILL it; returns rows reported."""
+    child = subprocess.Popen([sys.executable, "-c", CHILD, url, str(csv)], cwd=ROOT, stdout=subprocess.PIPE,
+                             text=True)
+    target, seen = rng.randrange(0, ROWS // 1000), 0
+    assert child.stdout is not None
+    for line in child.stdout:
+        if line.strip().isdigit():
+            seen = int(line)
+        if (line.strip() == "start" and target == 0) or seen >= target * 1000 > 0:
+            break
+    time.sleep(rng.uniform(0, 0.08))  # land anywhere inside the next batch
+    child.send_signal(signal.SIGKILL)
+    child.wait(timeout=30)
+    child.stdout.close()
+    return seen
+
+
+def test_sigkill_at_random_points_then_rerun(template_db, tmp_path, big_csv):
+    rng = random.Random()
+    for trial in range(TRIALS):
+        path = tmp_path / f"trial{trial}.sqlite3"
+        shutil.copy(template_db, path)
+        store = Store(f"sqlite:///{path}")
+        try:
+            reported = _kill_during_import(store.url, big_csv, rng)
+            with store.session() as session:
+                partial = session.scalar(select(func.count()).select_from(Message))
+            assert partial % 1000 == 0 and partial >= reported  # whole batches only
+            summary = import_files(store, [big_csv])
+            assert summary.imported + summary.duplicates == ROWS and summary.rejected == 0
+            with store.session() as session:
+                total = session.scalar(select(func.count()).select_from(Message))
+                distinct = session.scalar(select(func.count(Message.external_id.distinct())))
+                assert session.execute(text("PRAGMA integrity_check")).scalar() == "ok"
+            assert total == distinct == ROWS, (trial, partial)
+        finally:
+            store.close()

@@ -1,0 +1,171 @@
+"""Map layers in a real QtWebEngine: window filter, heat, choropleth, incidents, assistance, clicks, tiles."""
+
+from __future__ import annotations
+
+import csv
+import json
+import sqlite3
+from datetime import timedelta
+
+import pytest
+import shapely
+from PySide6.QtCore import QBuffer, QByteArray, QIODevice
+from PySide6.QtGui import QColor, QImage
+
+from app.assistance import AssistanceRow, delete_point, list_points, save_point, to_geojson
+from app.intake import Incoming, store_incoming
+from app.mapdata import MapWindow, choropleth, incidents_in, window_points
+from app.models import Incident
+from app.queries import messages_after
+from app.regionpack import load_region_pack
+from tests.fixtures import FIXTURE_COUNTS, FIXTURE_START, fixture_total
+from tests.qt_helpers import page_value, ready_map, wait_markers
+
+KDA = "boundaries/krasnodar_krai_municipalities.geojson"
+
+
+def _hour(n: int, categories=()) -> MapWindow:
+    start = FIXTURE_START + timedelta(hours=n)
+    return MapWindow(start, start + timedelta(hours=1), frozenset(categories))
+
+
+def test_time_window_and_categories_filter_markers_and_heat(qtbot, web_context, fixture_store):
+    view = ready_map(qtbot, web_context)
+    view.add_messages(messages_after(fixture_store, 0))
+    wait_markers(qtbot, view, fixture_total())
+    view.set_filter(_hour(2))
+    qtbot.waitUntil(lambda: page_value(qtbot, view, "opershtab.stats().visible") == fixture_total(2))
+    stats = page_value(qtbot, view, "opershtab.stats()")
+    assert stats["clustered"] == stats["heat"] == fixture_total(2) == len(window_points(fixture_store, _hour(2)))
+    view.set_filter(_hour(2, ["power"]))
+    qtbot.waitUntil(lambda: page_value(qtbot, view, "opershtab.stats().clustered") == FIXTURE_COUNTS["power"][2])
+    view.set_layer_visible("heat", True)
+    view.set_filter(None)
+    qtbot.waitUntil(lambda: page_value(qtbot, view, "opershtab.stats().clustered") == fixture_total())
+    assert page_value(qtbot, view, "opershtab.stats().heat") == fixture_total()
+    assert web_context.guard.blocked_count == 0 and view.console_errors == []
+
+
+def _independent_rates(shared_data, store) -> dict[str, float | None]:
+    """count × 1000 / population, computed here without app.mapdata."""
+    features = json.loads((shared_data / KDA).read_text(encoding="utf-8"))["features"]
+    with (shared_data / "population" / "municipal_population.csv").open(encoding="utf-8") as handle:
+        population = {r["municipality"]: r["population"] for r in csv.DictReader(handle)
+                      if r["region"] == "krasnodar_krai"}
+    rows = messages_after(store, 0)
+    rates: dict[str, float | None] = {}
+    for feature in features:
+        shape = shapely.make_valid(shapely.geometry.shape(feature["geometry"]))
+        count = sum(1 for r in rows if shape.covers(shapely.Point(r.lon, r.lat)))
+        name = feature["properties"]["district"]
+        rates[name] = count * 1000 / int(population[name]) if population[name] else None
+    return rates
+
+
+def test_choropleth_is_messages_per_1000_residents(qtbot, web_context, fixture_store, shared_data):
+    # The fixture's towns lie in units without population figures; add some in Krasnodar and Sochi.
+    extra = [Incoming("t", f"n{i}", FIXTURE_START + timedelta(minutes=i), external_id=f"e{i}",
+                      lat=(45.03 if i % 2 else 43.6) + i * 0.001, lon=38.98 if i % 2 else 39.73, category="power")
+             for i in range(7)]
+    store_incoming(fixture_store, extra)
+    pack = load_region_pack(shared_data / KDA)
+    everything = MapWindow(FIXTURE_START, FIXTURE_START + timedelta(hours=4))
+    values = choropleth(fixture_store, pack, everything)
+    expected = _independent_rates(shared_data, fixture_store)
+    assert sum(v.count for v in values) == fixture_total() + len(extra)
+    assert {v.name: v.per_1000 for v in values} == expected
+    assert any(rate for rate in expected.values())  # the fixture lands in populated units
+    view = ready_map(qtbot, web_context)
+    view.set_region_pack(pack, values)
+    qtbot.waitUntil(lambda: page_value(qtbot, view, "opershtab.stats().choropleth") == 44)
+    for name, rate in expected.items():
+        page = page_value(qtbot, view, f"opershtabLayers.choroplethValue({json.dumps(name)})")
+        assert page["rate"] == (None if rate is None else pytest.approx(rate))
+    painted = sum(1 for r in expected.values() if r is not None)
+    assert page_value(qtbot, view, "opershtab.stats().choropleth_painted") == painted
+    assert web_context.guard.blocked_count == 0
+
+
+def test_incident_extents_render(qtbot, web_context, store):
+    extent = {"type": "Polygon", "coordinates": [[[38.9, 45.0], [39.1, 45.0], [39.1, 45.1], [38.9, 45.0]]]}
+    with store.session() as session:
+        session.add_all([
+            Incident(category="power", settlement="Краснодар", first_seen=FIXTURE_START, last_seen=FIXTURE_START,
+                     message_count=12, lat=45.05, lon=39.0, extent=json.dumps(extent)),
+            Incident(category="water", settlement="Армавир", first_seen=FIXTURE_START, last_seen=FIXTURE_START,
+                     message_count=3, lat=44.99, lon=41.12),
+            Incident(category="water", first_seen=FIXTURE_START - timedelta(days=3),
+                     last_seen=FIXTURE_START - timedelta(days=2), message_count=1, lat=44.0, lon=39.0),
+        ])
+    rows = incidents_in(store, _hour(0))
+    assert [r.settlement for r in rows] == ["Краснодар", "Армавир"] and rows[0].extent == extent
+    view = ready_map(qtbot, web_context)
+    view.set_incidents(rows)
+    qtbot.waitUntil(lambda: page_value(qtbot, view, "opershtab.stats().incidents") == 2)
+    assert page_value(qtbot, view, "document.querySelectorAll('path.leaflet-interactive').length") >= 0
+    assert view.console_errors == []
+
+
+def test_marker_click_reaches_python(qtbot, web_context, fixture_store):
+    view = ready_map(qtbot, web_context)
+    row = messages_after(fixture_store, 0)[5]
+    view.add_messages([row])
+    wait_markers(qtbot, view, 1)
+    with qtbot.waitSignal(view.bridge.messageClicked, timeout=10000) as blocker:
+        view.run_script(f"opershtab.showPopup({row.id});")
+    assert blocker.args == [row.id]
+    with qtbot.waitSignal(view.bridge.messageClicked, timeout=10000) as blocker:
+        view.run_script(f"opershtab.openPopup({row.id}); document.querySelector('.ops-marker') && "
+                        "document.querySelector('.ops-marker').click();")
+    assert blocker.args == [row.id]
+
+
+def test_assistance_points_crud_export_and_layer(qtbot, web_context, store):
+    first = save_point(store, AssistanceRow(0, "water", "Подвоз воды: ул. Мира", 45.03, 38.97, hours="08–20"))
+    second = save_point(store, AssistanceRow(0, "warming", "<b>Пункт</b> обогрева", 44.99, 41.12))
+    save_point(store, AssistanceRow(first, "water", "Подвоз воды: ул. Мира", 45.03, 38.97, status="closed"))
+    rows = list_points(store)
+    assert [(r.id, r.status) for r in rows] == [(first, "closed"), (second, "open")]
+    exported = json.loads(to_geojson(rows))
+    assert exported["features"][0]["geometry"]["coordinates"] == [38.97, 45.03]
+    view = ready_map(qtbot, web_context)
+    view.set_assistance(rows)
+    qtbot.waitUntil(lambda: page_value(qtbot, view, "opershtab.stats().assistance") == 2)
+    assert page_value(qtbot, view, "document.querySelectorAll('.ops-aid').length") == 2
+    assert delete_point(store, second) and [r.id for r in list_points(store)] == [first]
+
+
+def _png(color: str) -> bytes:
+    image = QImage(256, 256, QImage.Format.Format_RGB32)
+    image.fill(QColor(color))
+    data = QByteArray()
+    buffer = QBuffer(data)
+    buffer.open(QIODevice.OpenModeFlag.WriteOnly)
+    image.save(buffer, "PNG")
+    return bytes(data)
+
+
+def test_mbtiles_tiles_are_served_with_tms_flip(qtbot, web_context, tmp_path):
+    from app.mbtiles import MBTiles
+
+    path = tmp_path / "base.mbtiles"
+    with sqlite3.connect(path) as db:
+        db.execute("CREATE TABLE metadata (name TEXT, value TEXT)")
+        db.execute("CREATE TABLE tiles (zoom_level INT, tile_column INT, tile_row INT, tile_data BLOB)")
+        db.executemany("INSERT INTO metadata VALUES (?, ?)", [("format", "png"), ("maxzoom", "1")])
+        db.execute("INSERT INTO tiles VALUES (1, 0, 1, ?)", (_png("#ff0000"),))  # TMS row 1 = XYZ y 0
+    web_context.handler.tiles = MBTiles(path)
+    try:
+        view = ready_map(qtbot, web_context)
+        script = ("(async () => { const ok = await fetch('app://tiles/1/0/0.png'); const b = await ok.arrayBuffer();"
+                  " let miss; try { miss = (await fetch('app://tiles/1/0/1.png')).status; } catch (e) { miss = 'x'; }"
+                  " window.__tile = [ok.status, ok.headers.get('content-type'), b.byteLength, miss]; })()")
+        view.run_script(script)
+        qtbot.waitUntil(lambda: page_value(qtbot, view, "window.__tile || null") is not None, timeout=10000)
+        status, mime, size, miss = page_value(qtbot, view, "window.__tile")
+        assert (status, mime, size) == (200, "image/png", len(_png("#ff0000")))
+        assert miss != 200
+        assert web_context.guard.blocked_count == 0
+    finally:
+        web_context.handler.tiles.close()
+        web_context.handler.tiles = None

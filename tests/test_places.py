@@ -1,0 +1,102 @@
+"""Settlements from inflected text, streets named after towns, municipalities by STRtree."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from app.gazetteer import Gazetteer, GazetteerMissingError, gazetteer
+from app.municipalities import MunicipalityIndex, RegionPackError, load_region_pack, locate_in
+from app.places import locate_text
+
+
+@pytest.mark.parametrize(("text", "settlement", "region"), [
+    ("в Горячем Ключе нет света", "Горячий Ключ", "Краснодарский край"),
+    ("горячий ключ без воды", "Горячий Ключ", "Краснодарский край"),
+    ("станица Кущевская без электричества", "Кущёвская", "Краснодарский край"),
+    ("у нас в Ейске опять", "Ейск", "Краснодарский край"),
+    ("в Армавире прорвало трубу", "Армавир", "Краснодарский край"),
+    ("ЮМР батареи ледяные", "Краснодар", "Краснодарский край"),
+    ("Крд, пробки", "Краснодар", "Краснодарский край"),
+    ("Новорос без воды", "Новороссийск", "Краснодарский край"),
+    ("Ростов, ЗЖМ, света нет", "Ростов-на-Дону", "Ростовская область"),
+    ("в Каменске-Шахтинском нет воды", "Каменск-Шахтинский", "Ростовская область"),
+    ("Симф, свет вырубили", "Симферополь", "Республика Крым"),
+    ("Сева без света", "Севастополь", "Севастополь"),
+    ("в Калаче-на-Дону света нет", "Калач-на-Дону", "Волгоградская область"),
+    ("Сочи, Адлер — лифты стоят", "Сочи", "Краснодарский край"),
+    ("ст. Елизаветинская — нет света", "Елизаветинская", "Краснодарский край"),
+    ("Орловка, Севастополь — воды нет", "Орловка", "Севастополь"),
+    ("в Белой Глине нет света", "Белая Глина", "Краснодарский край"),
+])
+def test_settlements_from_inflected_text(text: str, settlement: str, region: str) -> None:
+    match = locate_text(text)
+    assert (match.settlement, match.region) == (settlement, region)
+    assert match.lat is not None and match.lon is not None
+
+
+@pytest.mark.parametrize(("text", "settlement"), [
+    ("Краснодар, Ростовское шоссе 30/7, нет света", "Краснодар"),
+    ("Сочи, ул. Армавирская, воды нет", "Сочи"),
+    ("Краснодар, ул. Ейская 12 — света нет", "Краснодар"),
+    ("в михайловке на кирова опять свет вырубило", "Михайловка"),
+    ("Армавир, трубу прорвало на Кропоткина", "Армавир"),
+])
+def test_streets_named_after_towns_are_not_towns(text: str, settlement: str) -> None:
+    assert locate_text(text).settlement == settlement
+
+
+@pytest.mark.parametrize("text", [
+    "нет света уже 4 часа", "дорогу не чистят, гололед", "упало дерево на машину во дворе",
+    "на Таганрогской улице яма", "ул. Кирова, 12 — нет воды", "в шахте лифта вода", "бора срывает крыши",
+])
+def test_no_place_named_gives_none(text: str) -> None:
+    assert locate_text(text).settlement is None
+
+
+def test_region_words_without_settlement() -> None:
+    match = locate_text("в Крыму опять массовые отключения света")
+    assert (match.settlement, match.region) == (None, "Республика Крым")
+
+
+def test_street_and_house_as_text() -> None:
+    assert locate_text("Ейск, ул. Свердлова 45, нет света").address == "ул. Свердлова, 45"
+
+
+def test_region_context_ranks_namesakes() -> None:
+    hits = {h.place.region for h in gazetteer().forms["михайловке"]}
+    assert {"Волгоградская область", "Республика Крым"} <= hits
+    assert locate_text("в Михайловке нет воды").region == "Волгоградская область"
+    assert locate_text("в Михайловке нет воды", region_hint="Республика Крым").region == "Республика Крым"
+
+
+def test_missing_gazetteer_fails_clearly(tmp_path: Path) -> None:
+    with pytest.raises(GazetteerMissingError, match="gazetteer_build"):
+        Gazetteer.load(tmp_path / "absent.json")
+
+
+def test_municipality_by_strtree(shared_data: Path) -> None:
+    packs = load_region_pack(shared_data)
+    assert {p.region for p in packs} == {"Краснодарский край", "Ростовская область", "Республика Крым",
+                                        "Севастополь", "Волгоградская область"}
+    krasnodar = MunicipalityIndex.from_geojson(
+        shared_data / "boundaries" / "krasnodar_krai_municipalities.geojson", "Краснодарский край")
+    assert len(krasnodar.names) == len(krasnodar.geometries) == 44
+    assert krasnodar.locate(45.04534, 38.98178) == "Краснодар"
+    assert krasnodar.locate(55.75, 37.62) is None
+    assert locate_in(packs, 47.2357, 39.7015)[1] == "Ростовская область"
+
+
+def test_curated_settlements_lie_in_their_region_pack(shared_data: Path) -> None:
+    packs = {p.region: p for p in load_region_pack(shared_data)}
+    misplaced = [p.name for p in gazetteer().places
+                 if p.region in packs and p.kind and packs[p.region].locate(p.lat, p.lon) is None]
+    assert misplaced == []
+
+
+def test_bad_region_pack_is_reported(tmp_path: Path) -> None:
+    broken = tmp_path / "crimea_municipalities.geojson"
+    broken.write_text('{"type": "FeatureCollection", "features": [{"properties": {}}]}', encoding="utf-8")
+    with pytest.raises(RegionPackError, match="crimea"):
+        load_region_pack(broken)

@@ -1,0 +1,128 @@
+"""Qt side of the HTTP feed poller: a long-lived thread, signals for new messages and health.
+
+The poller thread sleeps on a ``threading.Event`` between polls (``wake()``
+polls at once, ``stop()`` ends it, also during a retry back-off). Signals are
+emitted from that thread and delivered on the main thread (queued).
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+
+from PySide6.QtCore import QObject, QTimer, Signal
+
+from app.feed import FeedConfig, FeedPoller, FeedStoppedError, PollResult
+from app.feed_health import FeedHealth, feed_health, refreshed
+from app.feed_server import RunningFeedServer, demo_feed, start_feed_server
+from app.pipeline import Enrich
+from app.store import Store
+from app.timeutil import utcnow
+
+log = logging.getLogger(__name__)
+
+
+class FeedRunner(QObject):
+    """Polls one feed on a background thread while the window is open."""
+
+    messagesArrived = Signal(object)  # noqa: N815 — tuple[int, ...] of new message ids
+    healthChanged = Signal(object)  # noqa: N815 — FeedHealth
+    pollFinished = Signal(object)  # noqa: N815 — PollResult
+
+    def __init__(self, store: Store, config: FeedConfig, enrich: Enrich | None = None,
+                 parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self.store, self.config, self._enrich = store, config, enrich
+        self._stop, self._wake = threading.Event(), threading.Event()
+        self._thread: threading.Thread | None = None
+        self._health: FeedHealth | None = None
+        self._ticker = QTimer(self)  # staleness shows even while the thread is stuck in retries
+        self._ticker.setInterval(int(min(5.0, config.interval_s) * 1000))
+        self._ticker.timeout.connect(self._on_ticker_timeout)
+        self.healthChanged.connect(self._on_health_changed)
+
+    @property
+    def health(self) -> FeedHealth | None:
+        return self._health
+
+    def start(self) -> None:
+        if self._thread is not None:
+            return
+        self._thread = threading.Thread(target=self._run, name="opershtab-feed", daemon=True)
+        self._thread.start()
+        self._ticker.start()
+
+    def wake(self) -> None:
+        """Poll now instead of at the end of the interval."""
+        self._wake.set()
+
+    def stop(self, timeout: float = 10.0) -> None:
+        """Stop the thread (interrupting a back-off wait) and wait for it."""
+        self._ticker.stop()
+        self._stop.set()
+        self._wake.set()
+        if self._thread is not None:
+            self._thread.join(timeout)
+            self._thread = None
+
+    def _run(self) -> None:
+        poller = FeedPoller(self.store, self.config, self._enrich, wait=self._stop.wait)
+        try:
+            while not self._stop.is_set():
+                self._poll(poller)
+                self._wake.wait(self.config.interval_s)
+                self._wake.clear()
+        finally:
+            poller.close()
+
+    def _poll(self, poller: FeedPoller) -> None:
+        try:
+            result = poller.poll_once()
+        except FeedStoppedError:
+            return
+        except Exception:  # a broken database must not kill the thread silently
+            log.exception("feed poll failed")
+            result = None
+        if self._stop.is_set():
+            return
+        if result is not None:
+            self._emit_result(result)
+        self._emit_health()
+
+    def _emit_result(self, result: PollResult) -> None:
+        self.pollFinished.emit(result)
+        if result.summary.new_ids:
+            self.messagesArrived.emit(result.summary.new_ids)
+
+    def _emit_health(self) -> None:
+        try:
+            health = feed_health(self.store, self.config.id, self.config.interval_s)
+        except Exception:
+            log.exception("feed health unavailable")
+            return
+        self.healthChanged.emit(health)
+
+    def _on_health_changed(self, health: FeedHealth) -> None:
+        self._health = health
+
+    def _on_ticker_timeout(self) -> None:
+        if self._health is None:
+            return
+        updated = refreshed(self._health, self.config.interval_s, utcnow())
+        if updated.state != self._health.state:
+            self.healthChanged.emit(updated)
+        else:
+            self._health = updated
+
+
+def start_local_feed(speed: float = 60.0, hours_before: float = 5.0, seed: int = 2023) -> RunningFeedServer:
+    """The storm scenario's feed server in-process on a free 127.0.0.1 port (for the GUI demo).
+
+    Poll ``server.url`` with a ``FeedRunner``; call ``server.close()`` on exit.
+    """
+    return start_feed_server(demo_feed(speed, hours_before, seed))
+
+
+def demo_config(server: RunningFeedServer, interval_s: float = 2.0) -> FeedConfig:
+    """Poller settings for the in-process demo feed."""
+    return FeedConfig(url=server.url, feed_id="demo-storm", interval_s=interval_s, page_size=500)
