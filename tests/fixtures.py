@@ -41,3 +41,14 @@ def fixture_total(hour: int | None = None) -> int:
     if hour is None:
         return sum(sum(v) for v in FIXTURE_COUNTS.values())
     return sum(v[hour] for v in FIXTURE_COUNTS.values())
+
+
+class ManualClock:
+    """Scenario time that moves only when the test says so."""
+
+    def __init__(self, start: datetime) -> None:
+        self.current = start
+        self.speed = 1.0
+
+    def now(self) -> datetime:
+        return self.current

@@ -9,18 +9,8 @@ from app.clock import ScenarioClock
 from app.queries import count_in, latest_time, messages_after
 from app.simulator import StormScenario
 from app.timeutil import floor_hour, utcnow
+from tests.fixtures import ManualClock
 from tests.qt_helpers import page_value, wait_markers
-
-
-class ManualClock:
-    """Scenario time that moves only when the test says so."""
-
-    def __init__(self, start):
-        self.current = start
-        self.speed = 1.0
-
-    def now(self):
-        return self.current
 
 
 def _drawn_total(chart) -> int:

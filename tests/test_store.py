@@ -2,35 +2,23 @@
 
 from __future__ import annotations
 
-import uuid
 from datetime import UTC, datetime
 
 import pytest
-from sqlalchemy import create_engine, text
+from sqlalchemy import text
 
 from app.intake import Incoming, dedupe_key, store_incoming
 from app.queries import hourly_counts, messages_after
 from app.store import Store, open_store, table_names
 from tests.fixtures import FIXTURE_COUNTS, FIXTURE_START, fixture_messages
-
-PG_ADMIN_URL = "postgresql+psycopg://postgres@127.0.0.1:5432/postgres"
+from tests.pg_helpers import pg_database
 
 
 @pytest.fixture
 def pg_url():
-    """A throw-away PostgreSQL database on the local server."""
-    try:
-        admin = create_engine(PG_ADMIN_URL, isolation_level="AUTOCOMMIT", connect_args={"connect_timeout": 3})
-        admin.connect().close()
-    except Exception as exc:
-        pytest.skip(f"no PostgreSQL server at 127.0.0.1:5432: {exc}")
-    name = f"opershtab_test_{uuid.uuid4().hex[:8]}"
-    with admin.connect() as conn:
-        conn.execute(text(f'CREATE DATABASE "{name}"'))
-    yield PG_ADMIN_URL.rsplit("/", 1)[0] + "/" + name
-    with admin.connect() as conn:
-        conn.execute(text(f'DROP DATABASE "{name}" WITH (FORCE)'))
-    admin.dispose()
+    """A throw-away PostgreSQL database on the local server (skips when there is none)."""
+    with pg_database("opershtab_store") as url:
+        yield url
 
 
 def test_sqlite_migrates_from_empty_and_uses_wal(tmp_path):

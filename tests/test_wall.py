@@ -11,18 +11,10 @@ from pathlib import Path
 import pytest
 
 from app.playlist import Playlist, Slot, parse_playlist
-from tests.fixtures import FIXTURE_START, fixture_total
+from tests.fixtures import FIXTURE_START, ManualClock, fixture_messages
 
 ROOT = Path(__file__).resolve().parents[1]
 
-
-class ManualClock:
-    def __init__(self, start):
-        self.current = start
-        self.speed = 1.0
-
-    def now(self):
-        return self.current
 
 
 def test_playlist_cycles_and_pauses():
@@ -60,7 +52,9 @@ def test_wall_rotates_views_by_its_timer(qtbot, fixture_store, web_context):
     window = _wall(qtbot, fixture_store, web_context, clock, Playlist((Slot("overview", 1), Slot("focus", 1))))
     window.refresh()
     qtbot.waitUntil(lambda: window.snapshot is not None, timeout=10000)
-    assert window.snapshot.last_hour == fixture_total(3) + 0  # messages in the last 60 minutes
+    now = clock.now()
+    expected = sum(1 for m in fixture_messages() if now - timedelta(hours=1) <= m.published_at < now)
+    assert window.snapshot.last_hour == expected  # messages in the 60 minutes before now
     qtbot.waitUntil(lambda: window.side.currentIndex() == 1, timeout=5000)
     assert window.view_title.text() == "Наибольшая нагрузка"
     assert window.focus_panel.title.text() in {"Геленджик", "Армавир", "Туапсе"}

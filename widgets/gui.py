@@ -14,7 +14,7 @@ from app.regionpack import remembered_pack
 from app.store import Store
 from maps.web import WebContext
 from widgets.live import initial_batch
-from widgets.live_sources import open_live
+from widgets.live_sources import LiveSource, open_live
 from widgets.main_window import MainWindow
 from widgets.qtapp import create_application, teardown
 from widgets.wall import WallWindow
@@ -36,20 +36,26 @@ def _region_pack(store: Store, args: argparse.Namespace) -> tuple[str, str | Non
     return remembered_pack(store)
 
 
-def run_window(store: Store, args: argparse.Namespace) -> int:
-    """The operator window until it is closed; returns the exit code."""
-    app = create_application()
+def _prepare(store: Store, args: argparse.Namespace) -> tuple[WebContext, DbWorker, LiveSource]:
+    """Web context, database worker and the live source the command line asks for."""
     context, worker = WebContext(), DbWorker()
     pack = _region_pack(store, args)
     args.region_pack = pack[0] if pack else None
-    live = open_live(store, worker, args)
+    args.population = pack[1] if pack else None
+    return context, worker, open_live(store, worker, args)
+
+
+def run_window(store: Store, args: argparse.Namespace) -> int:
+    """The operator window until it is closed; returns the exit code."""
+    app = create_application()
+    context, worker, live = _prepare(store, args)
     window = MainWindow(store, context, worker, live.clock)
     window.enrich = live.enrich
     window.restore_layout()
     window.show()
     window.load_initial()
-    if pack:
-        window.map_panel.load_region_pack(*pack)
+    if args.region_pack:
+        window.map_panel.load_region_pack(args.region_pack, args.population)
     live.attach(window, window.set_feed_health)
     if args.exit_after is not None:
         window.open_files = False
@@ -79,10 +85,7 @@ def _place_wall(window: WallWindow, screen_index: int | None, size: tuple[int, i
 def run_wall(store: Store, args: argparse.Namespace) -> int:
     """The wall display until closed (or ``--exit-after``); returns the exit code."""
     app = create_application()
-    context, worker = WebContext(), DbWorker()
-    pack = _region_pack(store, args)
-    args.region_pack = pack[0] if pack else None
-    live = open_live(store, worker, args)
+    context, worker, live = _prepare(store, args)
     playlist = Playlist(parse_playlist(args.playlist)) if args.playlist else Playlist()
     window = WallWindow(store, context, worker, live.clock, DEFAULT_REGION, playlist)
     offscreen = QGuiApplication.platformName() in {"offscreen", "minimal"}
