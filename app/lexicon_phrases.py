@@ -56,6 +56,25 @@ PAIRS: tuple[tuple[str, str, int, str, float], ...] = (
     ("сгореть", "телевизор", 3, "power", 2.0),
     ("рекламный", "щит", 1, "storm", 1.5),
     ("мусор", "жечь", 3, "waste", 1.0),
+    # a fallen tree or wires across a road are storm damage, not road maintenance
+    ("дерево", "дорога", 4, "storm", 3.0),
+    ("тополь", "дорога", 4, "storm", 3.0),
+    ("дерево", "поперек", 3, "storm", 2.0),
+    ("лежать", "поперек", 2, "storm", 2.0),
+    ("провод", "висеть", 2, "storm", 2.5),
+    ("провод", "дорога", 4, "storm", 2.5),
+    # water coming in is a flood, not the water supply
+    ("вода", "дом", 2, "flood", 2.5),
+    ("вода", "прибывать", 3, "flood", 3.5),
+    ("под", "вода", 1, "flood", 3.0),
+    ("вода", "погреб", 3, "flood", 2.5),
+    ("перекресток", "озеро", 3, "flood", 5.0),
+    ("улица", "озеро", 3, "flood", 3.0),
+    # the consequence decides: a boiler or a well pump stopped by the outage
+    ("котел", "электричество", 4, "heating", 6.5),
+    ("котел", "свет", 4, "heating", 6.5),
+    ("бойлер", "свет", 3, "heating", 6.0),
+    ("скважина", "насос", 3, "water", 3.0),
 )
 
 # Words that make a message about trouble (negation, repetition, breakdown).
@@ -70,7 +89,7 @@ TROUBLE: frozenset[str] = wordset("""
 # Supply restored, repaired: «свет дали», «воду включили», «отбой».
 RESOLVED: frozenset[str] = wordset("""
     дать включить восстановить вернуть починить подключить появиться наладить устранить
-    отбой заработать дали
+    отбой заработать дали нормально
 """)
 
 GRATITUDE: frozenset[str] = wordset("""

@@ -57,6 +57,8 @@ def run_window(store: Store, args: argparse.Namespace) -> int:
     if args.region_pack:
         window.map_panel.load_region_pack(args.region_pack, args.population)
     live.attach(window, window.set_feed_health)
+    if live.indicator is not None:
+        window.statusBar().insertPermanentWidget(0, live.indicator)
     if args.exit_after is not None:
         window.open_files = False
         _schedule_exit(window, args.exit_after, args.screenshot)
@@ -93,6 +95,8 @@ def run_wall(store: Store, args: argparse.Namespace) -> int:
     now = live.clock.now()
     worker.run(lambda: initial_batch(store, now, 5000), window.apply_batch, owner=window)
     live.attach(window, window.set_feed_health)
+    if live.indicator is not None:
+        window.show_connection(live.indicator)
     if args.exit_after is not None:
         _schedule_exit(window, args.exit_after, args.screenshot)
     code = app.exec()

@@ -26,7 +26,7 @@ from app.store import Store
 from app.timeutil import utcnow
 from widgets.feed_runner import FeedRunner, demo_config, start_local_feed
 from widgets.live import LiveBatch, ScenarioPlayer, arrived_batch
-from widgets.sync_status import SyncBridge
+from widgets.sync_status import SyncBridge, SyncStatusIndicator
 from widgets.worker import DbWorker
 
 Enrich = Callable[[Incoming], Incoming]
@@ -48,6 +48,7 @@ class LiveSource:
     server: Any = None
     player: ScenarioPlayer | None = None
     bridge: SyncBridge | None = None
+    indicator: SyncStatusIndicator | None = None
     _last_id: int = 0
 
     def attach(self, window: QWidget, on_health: Callable[[FeedHealth], None]) -> None:
@@ -68,6 +69,7 @@ class LiveSource:
         self._last_id = latest_id(self.store)
         self.bridge = SyncBridge(self.store, parent=window)
         self.bridge.changed.connect(lambda _change: self._catch_up(window))
+        self.indicator = SyncStatusIndicator(self.bridge)  # connection state for the status bar / wall
         self.bridge.start()
 
     def _catch_up(self, window: QWidget) -> None:

@@ -80,7 +80,7 @@ class WallWindow(QWidget):
         return panel
 
     def _layout(self) -> QVBoxLayout:
-        top = QHBoxLayout()
+        top = self.top_bar = QHBoxLayout()
         top.addWidget(self.region_label)
         top.addStretch(1)
         top.addWidget(self.view_title)
@@ -122,6 +122,10 @@ class WallWindow(QWidget):
             when = to_local(since).strftime("%H:%M %d.%m") if since else "запуска"
             self.stale_banner.setText(f"НЕТ НОВЫХ ДАННЫХ от источника с {when} — картина может быть устаревшей")
         self.stale_banner.setVisible(stale)
+
+    def show_connection(self, indicator: QWidget) -> None:
+        """The shared-database connection state, next to the clock."""
+        self.top_bar.insertWidget(self.top_bar.count() - 1, indicator)
 
     def set_feed_health(self, health: FeedHealth) -> None:
         """The banner follows the feed: stale when no poll succeeded within its threshold."""

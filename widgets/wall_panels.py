@@ -5,6 +5,7 @@ from __future__ import annotations
 from PySide6.QtWidgets import QFrame, QGridLayout, QLabel, QVBoxLayout, QWidget
 
 from app import categories, ru
+from app.pii import scrub
 from app.queries import MessageRow
 from app.timeutil import to_local
 from app.wallboard import WallSnapshot
@@ -88,7 +89,7 @@ def briefing_lines(snap: WallSnapshot) -> tuple[str, list[str]]:
 
 
 def ticker_text(row: MessageRow) -> str:
-    """One ticker line; plain text in a QLabel set to PlainText (public text is never rich text)."""
-    text = " ".join(row.text.split())
+    """One ticker line without personal data (the wall is seen by visitors too); plain text only."""
+    text = " ".join(scrub(row.text, [row.author] if row.author else ()).split())
     short = text if len(text) <= 150 else text[:147] + "…"
     return f"{to_local(row.published_at):%H:%M}  {row.settlement} · {categories.label(row.category)}: {short}"
