@@ -9,11 +9,12 @@ from __future__ import annotations
 
 import logging
 import threading
+from dataclasses import replace
 
 from PySide6.QtCore import QObject, QTimer, Signal
 
 from app.feed import FeedConfig, FeedPoller, FeedStoppedError, PollResult
-from app.feed_health import FeedHealth, feed_health, refreshed
+from app.feed_health import STALE_INTERVALS, FeedHealth, feed_health, refreshed
 from app.feed_server import RunningFeedServer, demo_feed, start_feed_server
 from app.pipeline import Enrich
 from app.store import Store
@@ -36,6 +37,7 @@ class FeedRunner(QObject):
         self._stop, self._wake = threading.Event(), threading.Event()
         self._thread: threading.Thread | None = None
         self._health: FeedHealth | None = None
+        self._started_at = utcnow()
         self._ticker = QTimer(self)  # staleness shows even while the thread is stuck in retries
         self._ticker.setInterval(int(min(5.0, config.interval_s) * 1000))
         self._ticker.timeout.connect(self._on_ticker_timeout)
@@ -48,6 +50,7 @@ class FeedRunner(QObject):
     def start(self) -> None:
         if self._thread is not None:
             return
+        self._started_at = utcnow()
         self._thread = threading.Thread(target=self._run, name="opershtab-feed", daemon=True)
         self._thread.start()
         self._ticker.start()
@@ -106,10 +109,13 @@ class FeedRunner(QObject):
         self._health = health
 
     def _on_ticker_timeout(self) -> None:
-        if self._health is None:
-            return
-        updated = refreshed(self._health, self.config.interval_s, utcnow())
-        if updated.state != self._health.state:
+        now = utcnow()
+        current = self._health or FeedHealth(self.config.id, "waiting", now, None, None, None, 0, 0, None)
+        updated = refreshed(current, self.config.interval_s, now)
+        silent_since_start = (now - self._started_at).total_seconds() > STALE_INTERVALS * self.config.interval_s
+        if updated.last_success_at is None and silent_since_start:
+            updated = replace(updated, state="stale")  # never succeeded: staleness is not silent either
+        if self._health is None or updated.state != self._health.state:
             self.healthChanged.emit(updated)
         else:
             self._health = updated
