@@ -139,3 +139,20 @@ def test_merge_incidents_from_selection(qtbot, fixture_store, web_context):
         window.actions_.merge_incidents(list(picked.values())[:2])
     open_after = [i for i in incident_rows(fixture_store) if i.status == "open"]
     assert len(open_after) == len(open_before) - 1
+
+
+def test_agency_directory_dialog(qtbot, store):
+    from app.routing import list_agencies
+    from widgets.agency_dialog import AgencyDialog
+
+    dialog = AgencyDialog(store)
+    qtbot.addWidget(dialog)
+    dialog.name.setText("Водоканал Армавира")
+    dialog._on_add_clicked()
+    assert [a.name for a in list_agencies(store)] == ["Водоканал Армавира"]
+    dialog.name.setText("Водоканал Армавира")
+    dialog._on_add_clicked()
+    assert "уже есть" in dialog.error.text() and dialog.list.count() == 1
+    dialog.list.setCurrentRow(0)
+    dialog._on_remove_clicked()
+    assert list_agencies(store) == () and dialog.list.count() == 0

@@ -21,11 +21,13 @@ def build_menus(window: MainWindow) -> None:
     window.import_action = window.action("Импорт сообщений…", "Ctrl+I", lambda: _ask_import(window))
     window.pack_action = window.action("Загрузить пакет региона…", None, lambda: _ask_pack(window))
     window.settings_action = window.action("Настройки…", "Ctrl+,", window.edit_settings)
+    window.agencies_action = window.action("Справочник ведомств…", None, lambda: _agencies(window))
     window.fullscreen_action = window.action("Во весь экран", "F11", window.toggle_full_screen)
     window.search_action = window.action("Поиск", "Ctrl+F", lambda: window.filters.search.setFocus())
     window.quit_action = window.action("Выход", "Ctrl+Q", window.close)
     file_menu = window.menuBar().addMenu("&Файл")
-    for action in (window.import_action, window.pack_action, window.settings_action, window.quit_action):
+    for action in (window.import_action, window.pack_action, window.agencies_action, window.settings_action,
+                   window.quit_action):
         file_menu.addAction(action)
     briefing_menu = window.menuBar().addMenu("&Справка")
     briefing_menu.addAction(window.briefing_action)
@@ -62,3 +64,9 @@ def _project(window: MainWindow) -> None:
         return
     window.projection = ProjectionWindow(result.figures, result.map_png, result.chart_png)
     window.projection.present()
+
+
+def _agencies(window: MainWindow) -> None:
+    from widgets.agency_dialog import AgencyDialog
+
+    AgencyDialog(window.store, window).exec()

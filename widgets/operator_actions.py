@@ -109,7 +109,7 @@ def build_menu(actions: OperatorActions, rows: Sequence[MessageRow], parent: QWi
 def _ask_agency(actions: OperatorActions, rows: Sequence[MessageRow], parent: QWidget) -> None:
     agencies = list_agencies(actions.store)
     if not agencies:
-        actions.failed.emit("Справочник ведомств пуст: добавьте ведомства в настройках маршрутизации")
+        actions.failed.emit("Справочник ведомств пуст: добавьте их: «Файл → Справочник ведомств…»")
         return
     names = [a.name for a in agencies]
     name, ok = QInputDialog.getItem(parent, "Передать в ведомство", "Ведомство:", names, 0, False)
