@@ -13,7 +13,7 @@ PYTEST_ARGS ?=
 # PyInstaller's analysis, dpkg-deb/xz for the .deb, iproute2 to bring loopback up under unshare -n).
 SYSTEM_PACKAGES := libxcb-icccm4 libxcb-keysyms1 libxcb-cursor0 binutils dpkg xz-utils iproute2
 
-.PHONY: setup run test test-sqlite test-pg lint selftest package bench clean distclean
+.PHONY: setup run test test-sqlite test-pg lint selftest package bench drills clean distclean
 
 setup: $(STAMPS)/system $(STAMPS)/python $(STAMPS)/web $(STAMPS)/geodata $(STAMPS)/gazetteer
 
@@ -77,8 +77,28 @@ package: setup
 selftest: setup
 	$(QT_ENV) $(PY) main.py selftest
 
+# Benchmarks (medians of 5 runs with same-run baselines) → bench/results.md and the README table.
+# BENCH_ARGS=--quick for a ~5 minute run; the 24-hour wall soak: BENCH_ARGS="--only soak --soak-hours 24".
+BENCH_ARGS ?=
+bench: setup
+	$(QT_ENV) $(PY) bench/run_all.py $(BENCH_ARGS)
+
+# Fault drills (feed faults, kill -9, disk full, locked file, PostgreSQL, hostile input, clock jumps).
+drills: setup
+	$(QT_ENV) $(PY) drills/run_drills.py
+
 clean:
 	rm -rf $(STAMPS) resources/generated .pytest_cache
 
-distclean: clean
+dist# Benchmarks (medians of 5 runs with same-run baselines) → bench/results.md and the README table.
+# BENCH_ARGS=--quick for a ~5 minute run; the 24-hour wall soak: BENCH_ARGS="--only soak --soak-hours 24".
+BENCH_ARGS ?=
+bench: setup
+	$(QT_ENV) $(PY) bench/run_all.py $(BENCH_ARGS)
+
+# Fault drills (feed faults, kill -9, disk full, locked file, PostgreSQL, hostile input, clock jumps).
+drills: setup
+	$(QT_ENV) $(PY) drills/run_drills.py
+
+clean: clean
 	rm -rf $(VENV) $(WEB)/node_modules

@@ -22,6 +22,9 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from app.analytics import baseline, by_category, by_municipality
 from app.categories import CODES
 from app.store import open_store
+from bench.common import emit
+
+RAW: dict[str, list[float]] = {}  # per-run milliseconds by operation, for --json
 
 DEFAULT_DB = Path("/tmp/opershtab-bench-1m.sqlite3")
 WINDOW_END = datetime(2026, 11, 30, 21, 0, tzinfo=UTC)
@@ -57,13 +60,15 @@ def build(path: Path) -> None:
     conn.close()
 
 
-def median_ms(fn: Callable[[], object], runs: int = 5) -> float:
+def median_ms(fn: Callable[[], object], runs: int = 5, key: str = "") -> float:
     fn()  # warm the page cache
     times = []
     for _ in range(runs):
         t0 = time.perf_counter()
         fn()
         times.append((time.perf_counter() - t0) * 1000)
+    if key:
+        RAW[key] = times
     return statistics.median(times)
 
 
@@ -75,9 +80,9 @@ def bench_queries(path: Path, runs: int) -> None:
     store = open_store(f"sqlite:///{path}")
     start = WINDOW_END - WINDOW
     row("hourly × category, 30 days, 1,000,000 rows (SQLite)",
-        median_ms(lambda: by_category(store, start, WINDOW_END), runs), runs, "≤ 300 ms")
+        median_ms(lambda: by_category(store, start, WINDOW_END), runs, "by_category"), runs, "≤ 300 ms")
     row("hourly × municipality top 8, 30 days, 1,000,000 rows (SQLite)",
-        median_ms(lambda: by_municipality(store, start, WINDOW_END), runs), runs, "≤ 300 ms")
+        median_ms(lambda: by_municipality(store, start, WINDOW_END), runs, "by_municipality"), runs, "≤ 300 ms")
     row("baseline, 24 h over 4 previous weeks (SQLite)",
         median_ms(lambda: baseline(store, WINDOW_END - timedelta(days=1), WINDOW_END), runs), runs, "—")
     store.close()
@@ -101,7 +106,8 @@ def bench_redraw(path: Path, runs: int) -> None:
         chart.repaint()
         app.processEvents()
 
-    row("chart redraw, 30 days × 11 categories (720 × 11 bars, offscreen)", median_ms(redraw, runs), runs, "≤ 50 ms")
+    row("chart redraw, 30 days × 11 categories (720 × 11 bars, offscreen)", median_ms(redraw, runs, "redraw"), runs,
+        "≤ 50 ms")
     chart.close()
 
 
@@ -109,12 +115,15 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--db", type=Path, default=DEFAULT_DB)
     parser.add_argument("--runs", type=int, default=5)
+    parser.add_argument("--json", action="store_true", help="also print the per-run values for bench/run_all.py")
     args = parser.parse_args()
     if not args.db.exists():
         build(args.db)
     print("| operation | median | runs | target |\n|---|---|---|---|")
     bench_queries(args.db, args.runs)
     bench_redraw(args.db, args.runs)
+    if args.json:
+        emit(RAW)
     return 0
 
 

@@ -70,6 +70,7 @@ def main() -> int:
     parser = argparse.ArgumentParser()
     parser.add_argument("--reps", type=int, default=5)
     parser.add_argument("--hours", type=int, default=6)
+    parser.add_argument("--json", action="store_true", help="also print BENCH_JSON for bench/run_all.py")
     args = parser.parse_args()
     from app.queries import hourly_counts, messages_in
     from widgets.headless_briefing import make_briefing_files
@@ -85,6 +86,10 @@ def main() -> int:
         whole_s = time.perf_counter() - started
         store.close()
     median = statistics.median(runs)
+    if args.json:
+        from bench.common import emit
+
+        emit({"runs_s": runs, "ok": whole.ok, "messages": stored})
     print(json.dumps({"messages": stored, "reps": args.reps, "briefing_median_s": round(median, 3),
                       "briefing_runs_s": [round(t, 3) for t in runs], "headless_with_map_load_s": round(whole_s, 3),
                       "ok": whole.ok, "target_s": TARGET_S, "within_target": median <= TARGET_S}))

@@ -1,6 +1,6 @@
 """Throughput of classify + locate (app.enrich.enrich) with a warm cache.
 
-Run: ``.venv/bin/python bench/bench_classify.py [N] [RUNS]`` (defaults 20000 messages, 5 runs).
+Run: ``.venv/bin/python bench/bench_classify.py [N] [RUNS] [--json]`` (defaults 20000 messages, 5 runs).
 Messages are the labelled dev and holdout texts, repeated with a varying
 suffix so that whole texts do not repeat; prints the median rate.
 """
@@ -19,6 +19,7 @@ from app.classify_eval import load_labelled  # noqa: E402
 from app.enrich import enrich  # noqa: E402
 from app.intake import Incoming  # noqa: E402
 from app.timeutil import utcnow  # noqa: E402
+from bench.common import emit  # noqa: E402
 
 TARGET = 5000.0
 
@@ -38,12 +39,15 @@ def run(items: list[Incoming]) -> float:
 
 
 def main() -> int:
-    n = int(sys.argv[1]) if len(sys.argv) > 1 else 20_000
-    runs = int(sys.argv[2]) if len(sys.argv) > 2 else 5
+    argv = [a for a in sys.argv[1:] if a != "--json"]
+    n = int(argv[0]) if argv else 20_000
+    runs = int(argv[1]) if len(argv) > 1 else 5
     items = corpus(n)
     run(items[:2000])  # warm the lemma cache and load the gazetteer
     rates = [run(items) for _ in range(runs)]
     median = statistics.median(rates)
+    if "--json" in sys.argv:
+        emit({"n": n, "rates": rates})
     print(f"classify+locate: median {median:,.0f} msgs/s over {runs} runs of {n} "
           f"(min {min(rates):,.0f}, max {max(rates):,.0f}); target {TARGET:,.0f}: "
           f"{'OK' if median >= TARGET else 'BELOW'}")

@@ -23,6 +23,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from app.fileimport import import_files
 from app.store import Store, open_store
+from bench.common import emit
 
 COLUMNS = ("source", "dedupe_key", "external_id", "author", "text", "published_at", "received_at", "lat", "lon",
            "address", "category", "status", "is_complaint", "category_source", "importance", "version")
@@ -74,6 +75,7 @@ def main() -> int:
     parser = argparse.ArgumentParser()
     parser.add_argument("--rows", type=int, default=100_000)
     parser.add_argument("--runs", type=int, default=3)
+    parser.add_argument("--json", action="store_true", help="also print the per-run rates for bench/run_all.py")
     args = parser.parse_args()
     with tempfile.TemporaryDirectory(prefix="bench-ingest-") as tmp:
         work = Path(tmp)
@@ -86,6 +88,9 @@ def main() -> int:
         for _ in range(args.runs):  # interleaved, so machine load hits both alike
             pipeline.append(time_pipeline(template, work, csv))
             bare.append(time_bare(template, work, rows))
+    if args.json:
+        emit({"rows": args.rows, "pipeline_rates": [args.rows / t for t in pipeline],
+              "bare_rates": [args.rows / t for t in bare]})
     rate, bare_rate = args.rows / statistics.median(pipeline), args.rows / statistics.median(bare)
     ratio = rate / bare_rate
     ok = rate >= 5000 and ratio >= 0.25

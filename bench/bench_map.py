@@ -23,6 +23,7 @@ os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 from app.categories import CODES
 from app.mapdata import MapWindow
 from app.queries import MessageRow
+from bench.common import emit
 from widgets.qtapp import create_application, spin_until, teardown
 
 NOW = datetime(2026, 11, 24, 18, 0, tzinfo=UTC)
@@ -156,10 +157,11 @@ def run(reps: int, sizes: list[int], naive_sizes: list[int]) -> dict:
 
     create_application(headless=True)
     context = WebContext()
-    result: dict = {"reps": reps}
+    result: dict = {"reps": reps, "raw": {}}
     for n in sizes:
         runs = [ours(context, n) for _ in range(reps)]
         result[str(n)] = {k: round(statistics.median(r[k] for r in runs), 1) for k in runs[0]}
+        result["raw"][str(n)] = {k: [r[k] for r in runs] for k in runs[0]}
     for n in naive_sizes:
         result[f"naive_{n}_ms"] = round(naive(context, n) * 1000)
     teardown(context)
@@ -191,13 +193,18 @@ def main() -> int:
     parser.add_argument("--sizes", default="50000,100000")
     parser.add_argument("--naive", default="10000,50000")
     parser.add_argument("--demo-png")
+    parser.add_argument("--json", action="store_true", help="also print the per-run values for bench/run_all.py")
     args = parser.parse_args()
     if args.demo_png:
         demo_png(args.demo_png)
         return 0
     sizes = [int(s) for s in args.sizes.split(",") if s]
     naive_sizes = [int(s) for s in args.naive.split(",") if s]
-    print(json.dumps(run(args.reps, sizes, naive_sizes)))
+    result = run(args.reps, sizes, naive_sizes)
+    raw = result.pop("raw")
+    print(json.dumps(result))
+    if args.json:
+        emit({**result, "raw": raw})
     return 0
 
 

@@ -12,6 +12,7 @@ without painting). Prints Markdown table rows.
 from __future__ import annotations
 
 import argparse
+import itertools
 import json
 import os
 import statistics
@@ -30,6 +31,7 @@ from sqlalchemy import create_engine, text  # noqa: E402
 from app.intake import Incoming, store_incoming  # noqa: E402
 from app.store import Store, open_store  # noqa: E402
 from app.sync import install_notify_triggers  # noqa: E402
+from bench.common import emit  # noqa: E402
 
 ADMIN = os.environ.get("OPERSHTAB_PG_ADMIN_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/postgres")
 START = datetime(2026, 11, 24, 0, 0, tzinfo=UTC)
@@ -61,11 +63,16 @@ def child(url: str) -> int:
     return 0
 
 
-def import_rate(store: Store, total: int, batch: int) -> float:
-    started = time.perf_counter()
-    for first in range(0, total, batch):
-        store_incoming(store, messages("bulk", first, min(batch, total - first)))
-    return total / (time.perf_counter() - started)
+def import_rate(store: Store, total: int, batch: int, parts: int = 5) -> tuple[float, list[float]]:
+    """Overall rate, and the rate of each of ``parts`` consecutive slices (for medians with min–max)."""
+    started, part_rates = time.perf_counter(), []
+    edges = [total * k // parts for k in range(parts + 1)]
+    for low, high in itertools.pairwise(edges):
+        part_started = time.perf_counter()
+        for first in range(low, high, batch):
+            store_incoming(store, messages("bulk", first, min(batch, high - first)))
+        part_rates.append((high - low) / (time.perf_counter() - part_started))
+    return total / (time.perf_counter() - started), part_rates
 
 
 def latencies(store: Store, peer: subprocess.Popen, pings: int) -> list[float]:
@@ -93,13 +100,15 @@ def run(args: argparse.Namespace, url: str) -> None:
     peer = subprocess.Popen([sys.executable, __file__, "--child", url], stdout=subprocess.PIPE, text=True)
     try:
         wait_connected(peer)
-        rate = import_rate(store, args.messages, args.batch)
+        rate, part_rates = import_rate(store, args.messages, args.batch)
         lat = sorted(latencies(store, peer, args.pings))
     finally:
         peer.kill()
         peer.wait()
         store.close()
     p95 = lat[int(0.95 * (len(lat) - 1))]
+    if args.json:
+        emit({"messages": args.messages, "rate": rate, "part_rates": part_rates, "latencies_s": lat})
     print("| measurement | value |\n|---|---|")
     print(f"| import of {args.messages:,} messages into PostgreSQL (batches of {args.batch}, notify triggers on) "
           f"| {rate:,.0f} messages/s |")
@@ -113,6 +122,7 @@ def main() -> int:
     parser.add_argument("--batch", type=int, default=1000)
     parser.add_argument("--pings", type=int, default=100)
     parser.add_argument("--child")
+    parser.add_argument("--json", action="store_true", help="also print BENCH_JSON for bench/run_all.py")
     args = parser.parse_args()
     if args.child:
         return child(args.child)

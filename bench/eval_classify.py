@@ -1,6 +1,6 @@
 """Quality of category and place on the labelled sets, as Markdown.
 
-Run: ``.venv/bin/python bench/eval_classify.py`` (from the repository root).
+Run: ``.venv/bin/python bench/eval_classify.py [--json]`` (from the repository root).
 tests/data/dev_messages.jsonl is the development set (rules were tuned on it);
 tests/data/holdout_messages.jsonl was written before tuning and never tuned on.
 """
@@ -14,13 +14,21 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from app.classify_eval import evaluate, load_labelled, markdown  # noqa: E402
+from bench.common import emit  # noqa: E402
 
 SETS = (("Development set", "dev_messages.jsonl"), ("Holdout set (unseen while tuning)", "holdout_messages.jsonl"))
 
 
 def main() -> int:
+    figures = {}
     for title, name in SETS:
-        print(markdown(title, evaluate(load_labelled(ROOT / "tests" / "data" / name))))
+        result = evaluate(load_labelled(ROOT / "tests" / "data" / name))
+        figures[name] = {"size": result.size, "accuracy": result.accuracy, "macro_f1": result.macro_f1,
+                         "settlement": result.settlement_accuracy, "region": result.region_accuracy,
+                         "null": result.null_rate}
+        print(markdown(title, result))
+    if "--json" in sys.argv:
+        emit(figures)
     return 0
 
 
