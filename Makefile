@@ -90,15 +90,5 @@ drills: setup
 clean:
 	rm -rf $(STAMPS) resources/generated .pytest_cache
 
-dist# Benchmarks (medians of 5 runs with same-run baselines) → bench/results.md and the README table.
-# BENCH_ARGS=--quick for a ~5 minute run; the 24-hour wall soak: BENCH_ARGS="--only soak --soak-hours 24".
-BENCH_ARGS ?=
-bench: setup
-	$(QT_ENV) $(PY) bench/run_all.py $(BENCH_ARGS)
-
-# Fault drills (feed faults, kill -9, disk full, locked file, PostgreSQL, hostile input, clock jumps).
-drills: setup
-	$(QT_ENV) $(PY) drills/run_drills.py
-
-clean: clean
+distclean: clean
 	rm -rf $(VENV) $(WEB)/node_modules
