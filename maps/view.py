@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable, Sequence
+from datetime import datetime
 
 from PySide6.QtCore import QObject, Signal, Slot
 from PySide6.QtWebChannel import QWebChannel
@@ -108,6 +109,10 @@ class MapView(QWebEngineView):
         """Redraw messages already on the map after an operator changed them."""
         if rows:
             self.run_script(f"opershtab.updateMessages({points_json(rows)});")
+
+    def prune_before(self, moment: datetime) -> None:
+        """Forget messages published before ``moment`` (bounded memory on displays that run for days)."""
+        self.run_script(f"opershtab.pruneBefore({int(moment.timestamp() * 1000)});")
 
     def clear_messages(self) -> None:
         self.run_script("opershtab.clearMessages();")

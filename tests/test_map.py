@@ -73,3 +73,17 @@ def test_popup_text_enters_dom_as_text(qtbot, web_context, store):
     assert page_value(qtbot, view, "document.querySelectorAll('.ops-popup img, .ops-popup b').length") == 0
     assert page_value(qtbot, view, "window.__pwned === undefined") is True
     assert web_context.guard.blocked_count == 0
+
+
+def test_prune_drops_old_markers_only(qtbot, web_context, fixture_store):
+    from datetime import timedelta
+
+    from tests.fixtures import FIXTURE_COUNTS, FIXTURE_START
+
+    view = ready_map(qtbot, web_context)
+    view.add_messages(messages_after(fixture_store, 0))
+    wait_markers(qtbot, view, fixture_total())
+    view.prune_before(FIXTURE_START + timedelta(hours=2))  # hours 0 and 1 of the fixture go
+    kept = sum(sum(counts[2:]) for counts in FIXTURE_COUNTS.values())
+    stats = wait_markers(qtbot, view, kept)
+    assert stats["clustered"] == kept

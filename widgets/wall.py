@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from PySide6.QtCore import Qt, QTimer
 from PySide6.QtGui import QKeyEvent
@@ -25,6 +25,7 @@ from widgets.worker import DbWorker
 TICK_MS = 1000
 TICKER_EVERY = 6  # seconds per ticker line
 OVERVIEW = (45.1, 39.2, 7)
+WALL_WINDOW = timedelta(hours=24)  # the wall shows a day; older markers are dropped
 
 
 class WallWindow(QWidget):
@@ -97,7 +98,8 @@ class WallWindow(QWidget):
 
     # live data
     def apply_batch(self, batch: LiveBatch) -> None:
-        self.map_view.add_messages(batch.rows)
+        self.map_view.prune_before(batch.now - WALL_WINDOW)
+        self.map_view.add_messages([row for row in batch.rows if row.published_at >= batch.now - WALL_WINDOW])
         self.chart.set_counts(batch.counts)
         self.refresh()
 

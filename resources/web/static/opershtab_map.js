@@ -103,6 +103,19 @@
     });
   }
 
+  function pruneBefore(ms) {
+    // Long-running displays: drop messages older than the window so memory stays bounded.
+    var keep = [], gone = [];
+    state.entries.forEach(function (e) { (e.p.t < ms ? gone : keep).push(e); });
+    if (!gone.length) { return 0; }
+    state.cluster.removeLayers(gone.filter(function (e) { return e.shown; }).map(function (e) { return e.marker; }));
+    gone.forEach(function (e) { delete state.byId[e.p.id]; if (e.shown) { state.visible -= 1; } });
+    state.entries = keep;
+    state.count = keep.length;
+    state.heat.setLatLngs(visibleLatLngs());
+    return gone.length;
+  }
+
   function clearMessages() {
     state.cluster.clearLayers();
     state.heat.setLatLngs([]);
@@ -217,7 +230,7 @@
     return true;
   }
 
-  window.opershtab = { updateMessages: updateMessages,
+  window.opershtab = { updateMessages: updateMessages, pruneBefore: pruneBefore,
     categoryOf: function (id) { return state.byId[id] ? state.byId[id].p.category : null; },
     init: init, addMessages: addMessages, clearMessages: clearMessages, openPopup: openPopup,
     showPopup: showPopup, setFilter: setFilter, setLayerVisible: setLayerVisible, stats: stats, send: send,
