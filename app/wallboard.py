@@ -9,6 +9,7 @@ from datetime import datetime, timedelta
 from sqlalchemy import func, select
 
 from app.alerts import detect_spikes
+from app.kpi import Kpi, kpi_figures
 from app.models import Message
 from app.queries import MessageRow, count_in, latest_messages
 from app.store import Store
@@ -25,20 +26,30 @@ class Hotspot:
 
 @dataclass(frozen=True)
 class WallSnapshot:
+    """The operator window's KPI figures (``app.kpi``) plus what only the wall shows."""
+
     now: datetime
-    last_hour: int
-    previous_hour: int
+    kpi: Kpi
     last_day: int
-    open_messages: int
     hotspot: Hotspot | None
     ticker: tuple[MessageRow, ...]
     alerts: tuple[str, ...] = ()
 
     @property
+    def last_hour(self) -> int:
+        return self.kpi.last_hour
+
+    @property
+    def previous_hour(self) -> int:
+        return self.kpi.previous_hour
+
+    @property
+    def open_messages(self) -> int:
+        return self.kpi.open
+
+    @property
     def change_percent(self) -> float | None:
-        if not self.previous_hour:
-            return None
-        return (self.last_hour - self.previous_hour) * 100.0 / self.previous_hour
+        return self.kpi.change
 
 
 def _hotspot(store: Store, start: datetime, end: datetime) -> Hotspot | None:
@@ -51,13 +62,6 @@ def _hotspot(store: Store, start: datetime, end: datetime) -> Hotspot | None:
     with store.engine.connect() as conn:
         row = conn.execute(stmt).first()
     return Hotspot(row[0], int(row[1]), float(row[2]), float(row[3])) if row else None
-
-
-def _open_count(store: Store) -> int:
-    stmt = select(func.count()).select_from(Message).where(Message.status.not_in(("answered", "resolved")),
-                                                           Message.is_complaint.is_(True))
-    with store.engine.connect() as conn:
-        return int(conn.execute(stmt).scalar_one())
 
 
 def significant(rows: list[MessageRow], limit: int) -> tuple[MessageRow, ...]:
@@ -73,13 +77,10 @@ def significant(rows: list[MessageRow], limit: int) -> tuple[MessageRow, ...]:
 
 def wall_snapshot(store: Store, now: datetime) -> WallSnapshot:
     """Everything the wall shows at ``now``: one query batch, run off the UI thread."""
-    hour_start = now - timedelta(hours=1)
     return WallSnapshot(
         now=now,
-        last_hour=count_in(store, hour_start, now),
-        previous_hour=count_in(store, hour_start - timedelta(hours=1), hour_start),
+        kpi=kpi_figures(store, now),
         last_day=count_in(store, floor_hour(now) - timedelta(hours=23), now),
-        open_messages=_open_count(store),
         hotspot=_hotspot(store, now - timedelta(hours=3), now),
         ticker=significant(latest_messages(store, 60), 12),
         alerts=tuple(alert.text for alert in detect_spikes(store, now)[:3]),

@@ -39,7 +39,7 @@ class KpiTiles(QWidget):
         super().__init__(parent)
         self.tiles = {key: Tile(caption) for key, caption in (
             ("hour", "за последний час"), ("change", "к предыдущему часу"),
-            ("day", "за сутки"), ("open", "без ответа"),
+            ("day", "за сутки"), ("open", "без окончательного ответа"),
         )}
         grid = QGridLayout(self)
         for i, tile in enumerate(self.tiles.values()):
@@ -49,7 +49,7 @@ class KpiTiles(QWidget):
         self.tiles["hour"].set(ru.format_int(snap.last_hour), f"{ru.messages_word(snap.last_hour)} за последний час")
         self.tiles["change"].set(ru.signed_percent(snap.change_percent), f"к предыдущему часу ({snap.previous_hour})")
         self.tiles["day"].set(ru.format_int(snap.last_day), f"{ru.messages_word(snap.last_day)} за сутки")
-        self.tiles["open"].set(ru.format_int(snap.open_messages), "жалоб без ответа")
+        self.tiles["open"].set(ru.format_int(snap.open_messages), "жалоб без окончательного ответа")
 
 
 class SlidePanel(QWidget):
@@ -83,7 +83,7 @@ def briefing_lines(snap: WallSnapshot) -> tuple[str, list[str]]:
     return f"Сводка на {local:%H:%M}", [
         f"За последний час: {ru.messages(snap.last_hour)} ({ru.signed_percent(snap.change_percent)})",
         f"За сутки: {ru.messages(snap.last_day)}",
-        f"Жалоб без ответа: {ru.format_int(snap.open_messages)}",
+        f"Жалоб без окончательного ответа: {ru.format_int(snap.open_messages)}",
         f"Наибольшая нагрузка: {snap.hotspot.settlement}" if snap.hotspot else "Наибольшая нагрузка: —",
     ]
 
