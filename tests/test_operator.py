@@ -156,3 +156,10 @@ def test_agency_directory_dialog(qtbot, store):
     dialog.list.setCurrentRow(0)
     dialog._on_remove_clicked()
     assert list_agencies(store) == () and dialog.list.count() == 0
+
+
+def test_empty_agency_directory_is_explained(qtbot, store, web_context):
+    window = _window(qtbot, store, web_context)
+    with qtbot.waitSignal(window.actions_.failed, timeout=10000) as blocker:
+        window.actions_.choose_agency([], window)
+    assert "Справочник ведомств" in blocker.args[0]

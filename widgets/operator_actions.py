@@ -17,7 +17,7 @@ from app.corrections import correct_category
 from app.incidents import merge_incidents
 from app.locking import update_message
 from app.queries import MessageRow, messages_by_ids
-from app.routing import STATUS_LABELS, RoutingError, assign, list_agencies, set_status
+from app.routing import STATUS_LABELS, AgencyRow, RoutingError, assign, list_agencies, set_status
 from app.store import Store
 from app.timeutil import utcnow
 from widgets.worker import DbWorker
@@ -62,6 +62,12 @@ class OperatorActions(QObject):
         self.run(rows, lambda store, row: assign(store, row.id, agency_id, OPERATOR, utcnow(),
                                                  expected_version=row.version))
 
+    def choose_agency(self, rows: Sequence[MessageRow], parent: QWidget) -> None:
+        """Read the directory off the UI thread, then ask which agency gets the rows."""
+        snapshot = list(rows)
+        self.worker.run(lambda: list_agencies(self.store), lambda found: _ask_agency(self, snapshot, parent, found),
+                        self._on_error, owner=self)
+
     def mark_important(self, rows: Sequence[MessageRow]) -> None:
         self.run(rows, _mark_important)
 
@@ -100,14 +106,14 @@ def build_menu(actions: OperatorActions, rows: Sequence[MessageRow], parent: QWi
     for code, label in STATUS_LABELS.items():
         if code != "assigned":
             status.addAction(label, lambda code=code: actions.set_status(rows, code))
-    menu.addAction("Передать в ведомство…", lambda: _ask_agency(actions, rows, parent))
+    menu.addAction("Передать в ведомство…", lambda: actions.choose_agency(rows, parent))
     menu.addAction("Отметить как важное", lambda: actions.mark_important(rows))
     menu.addAction("Объединить происшествия", lambda: actions.merge_incidents(rows))
     return menu
 
 
-def _ask_agency(actions: OperatorActions, rows: Sequence[MessageRow], parent: QWidget) -> None:
-    agencies = list_agencies(actions.store)
+def _ask_agency(actions: OperatorActions, rows: Sequence[MessageRow], parent: QWidget,
+                agencies: tuple[AgencyRow, ...]) -> None:
     if not agencies:
         actions.failed.emit("Справочник ведомств пуст: добавьте их: «Файл → Справочник ведомств…»")
         return
