@@ -96,9 +96,15 @@ def dedupe(items: Iterable[Incoming]) -> tuple[list[Incoming], int]:
 def store_batch(conn: Connection, records: Sequence[RawRecord | Rejection],
                 enrich: Enrich | None = None) -> BatchResult:
     """Run one batch through the pipeline inside the caller's transaction."""
-    prepared = [prepare(record, enrich) for record in records]
-    rejections = [p for p in prepared if isinstance(p, Rejection)]
-    items, repeats = dedupe(p for p in prepared if isinstance(p, Incoming))
+    items: list[Incoming] = []
+    rejections: list[Rejection] = []
+    for record in records:
+        prepared = prepare(record, enrich)
+        if isinstance(prepared, Rejection):
+            rejections.append(prepared)
+        else:
+            items.append(prepared)
+    items, repeats = dedupe(items)
     stored = store_in(conn, items)
     quarantine_in(conn, rejections)
     return BatchResult(stored.inserted, stored.duplicates + repeats, len(rejections), stored.new_ids)

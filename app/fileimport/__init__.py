@@ -15,7 +15,7 @@ from pathlib import Path
 from app.fileimport.csvfile import read_csv
 from app.fileimport.geojson import is_feature_collection, read_geojson
 from app.fileimport.jsonfile import parse_json, read_json_document, read_jsonl
-from app.fileimport.mapping import FIELDS, detect_mapping, merge_mapping, to_record
+from app.fileimport.mapping import FIELDS, detect_mapping, merge_mapping, record_maker
 from app.fileimport.table import SourceRow, Table, file_rejection
 from app.fileimport.telegram import is_telegram_export, read_telegram
 from app.fileimport.xlsx import read_xlsx
@@ -83,8 +83,9 @@ def mapping_for(table: Table, override: Mapping_ | None = None) -> dict[str, str
 
 def records(table: Table, mapping: Mapping[str, str]) -> Iterator[RawRecord | Rejection]:
     """The table's rows as pipeline records."""
+    make = record_maker(mapping, table.source)
     for row in table.rows:
-        yield to_record(row, mapping, table.source) if isinstance(row, SourceRow) else row
+        yield make(row) if isinstance(row, SourceRow) else row
 
 
 def preview(path: Path, n: int = 20, override: Mapping_ | None = None) -> Preview:

@@ -57,16 +57,16 @@ def read_csv(data: bytes, source: str, delimiter: str | None = None) -> Table:
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
     headers = _header(reader)
     rows: list[SourceRow | Rejection] = []
-    while True:
+    blank = delimiter + " \t\r\n"
+    while True:  # a csv.Error rejects that line and reading goes on with the next
         try:
-            cells = next(reader)
-        except StopIteration:
+            for cells in reader:
+                joined = delimiter.join(cells)
+                if joined.strip(blank) or any(cell.strip() for cell in cells):  # blank rows are skipped
+                    rows.append(_row(cells, joined, headers, reader.line_num, delimiter, source))
             break
         except csv.Error as exc:
             rows.append(file_rejection(source, f"строка {reader.line_num}", f"ошибка CSV: {exc}", ""))
-            continue
-        if any(cell.strip() for cell in cells):
-            rows.append(_row(cells, headers, reader.line_num, delimiter, source))
     return Table("csv", source, headers, rows)
 
 
@@ -77,15 +77,20 @@ def _header(reader: object) -> tuple[str, ...]:
     return ()
 
 
-def _row(cells: list[str], headers: tuple[str, ...], line: int, delimiter: str, source: str) -> SourceRow | Rejection:
-    raw = _unparse(cells, delimiter)
+def _row(cells: list[str], joined: str, headers: tuple[str, ...], line: int, delimiter: str,
+         source: str) -> SourceRow | Rejection:
+    raw = _unparse(cells, joined, delimiter)
     location = f"строка {line}"
     if len(cells) != len(headers):
         return file_rejection(source, location, f"неверное число полей: {len(cells)} вместо {len(headers)}", raw)
     return SourceRow(location, raw, dict(zip(headers, cells, strict=True)))
 
 
-def _unparse(cells: list[str], delimiter: str) -> str:
+def _unparse(cells: list[str], joined: str, delimiter: str) -> str:
+    """The row as CSV text again (what quarantine shows); ``joined`` is it when no cell needs quoting."""
+    plain = '"' not in joined and "\n" not in joined and "\r" not in joined
+    if joined and plain and joined.count(delimiter) == len(cells) - 1:
+        return joined
     out = io.StringIO()
     csv.writer(out, delimiter=delimiter, lineterminator="").writerow(cells)
     return out.getvalue()

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
+from operator import itemgetter
 
 from app.fileimport.table import SourceRow
 from app.validate import RawRecord
@@ -70,9 +71,25 @@ def lookup(values: object, path: str) -> object:
     return current
 
 
-def to_record(row: SourceRow, mapping: Mapping[str, str], source: str) -> RawRecord:
-    """A file row as a pipeline record under ``mapping``."""
-    values = row.values
-    fields = {name: values[header] if header in values else lookup(values, header)
-              for name, header in mapping.items()}
-    return RawRecord(fields=fields, location=row.location, raw=row.raw, source=source)
+def record_maker(mapping: Mapping[str, str], source: str) -> Callable[[SourceRow], RawRecord]:
+    """A function turning a file row into a pipeline record under ``mapping``.
+
+    Headers that are plain keys of the row are fetched in one call per row
+    (the hot path of spreadsheet imports); JSON paths are looked up one by one.
+    """
+    names, headers = tuple(mapping), tuple(mapping.values())
+    fetch = itemgetter(*headers) if len(headers) > 1 else None
+
+    def make(row: SourceRow) -> RawRecord:
+        values = row.values
+        try:
+            fields = dict(zip(names, fetch(values), strict=True)) if fetch is not None else _fields(values, mapping)
+        except (KeyError, TypeError):  # a JSON path («geo.lat») or a key missing from this row
+            fields = _fields(values, mapping)
+        return RawRecord(fields=fields, location=row.location, raw=row.raw, source=source)
+
+    return make
+
+
+def _fields(values: Mapping[str, object], mapping: Mapping[str, str]) -> dict[str, object]:
+    return {name: values[header] if header in values else lookup(values, header) for name, header in mapping.items()}

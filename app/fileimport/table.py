@@ -9,9 +9,12 @@ from dataclasses import dataclass, field
 from app.validate import Rejection, clip_raw
 
 
-@dataclass(frozen=True)
+@dataclass(slots=True)
 class SourceRow:
-    """One row of a file: where it is, its original content and its values by header."""
+    """One row of a file: where it is, its original content and its values by header.
+
+    Treat as immutable; not frozen because a frozen ``__init__`` costs three times as much per row.
+    """
 
     location: str
     raw: str
