@@ -21,7 +21,7 @@ from app.timeutil import REGION_TZ
 DESCRIPTION = "Оперштаб — ситуационная картина для оперативного штаба региона."
 EXTENSIONS = (
     "app.cli_map", "app.cli_briefing", "app.cli_intake", "app.cli_text",
-    "app.cli_analytics", "app.cli_sync", "app.cli_wall", "app.cli_package",
+    "app.cli_analytics", "app.cli_sync", "app.cli_wall", "app.cli_package", "app.cli_assistance",
 )
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import math
 from collections.abc import Callable, Sequence
 from datetime import datetime
 
@@ -33,6 +34,7 @@ class MapBridge(QObject):
     incidentClicked = Signal(int)  # noqa: N815
     assistanceClicked = Signal(int)  # noqa: N815
     municipalityClicked = Signal(str)  # noqa: N815
+    mapContextRequested = Signal(float, float)  # noqa: N815 — lat, lon of a right click on the map
 
     @Slot(str)
     def command(self, payload: str) -> None:
@@ -47,6 +49,14 @@ class MapBridge(QObject):
             getattr(self, _ID_SIGNALS[kind]).emit(data["id"])
         elif kind == "municipality_clicked" and isinstance(data.get("name"), str):
             self.municipalityClicked.emit(data["name"])
+        elif kind == "map_context" and _is_coordinate(data.get("lat"), 90) and _is_coordinate(data.get("lon"), 180):
+            self.mapContextRequested.emit(float(data["lat"]), float(data["lon"]))
+
+
+def _is_coordinate(value: object, limit: float) -> bool:
+    """A finite number within ±``limit`` (bool is an int in Python, but not a coordinate)."""
+    return (isinstance(value, int | float) and not isinstance(value, bool) and math.isfinite(value)
+            and -limit <= value <= limit)
 
 
 class MapPage(QWebEnginePage):

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from PySide6.QtWidgets import QDockWidget, QFileDialog
+from PySide6.QtWidgets import QDockWidget, QFileDialog, QMenu
+
+from widgets import assistance_actions
 
 if TYPE_CHECKING:
     from widgets.main_window import MainWindow
@@ -22,13 +24,18 @@ def build_menus(window: MainWindow) -> None:
     window.pack_action = window.action("Загрузить пакет региона…", None, lambda: _ask_pack(window))
     window.settings_action = window.action("Настройки…", "Ctrl+,", window.edit_settings)
     window.agencies_action = window.action("Справочник ведомств…", None, lambda: _agencies(window))
+    window.assistance_action = window.action("Пункты помощи…", None, lambda: assistance_actions.open_dialog(window))
     window.fullscreen_action = window.action("Во весь экран", "F11", window.toggle_full_screen)
     window.search_action = window.action("Поиск", "Ctrl+F", lambda: window.filters.search.setFocus())
     window.quit_action = window.action("Выход", "Ctrl+Q", window.close)
     file_menu = window.menuBar().addMenu("&Файл")
-    for action in (window.import_action, window.pack_action, window.agencies_action, window.settings_action,
-                   window.quit_action):
+    for action in (window.import_action, window.pack_action, window.agencies_action):
         file_menu.addAction(action)
+    _export_menu(window, file_menu.addMenu("Экспорт пунктов помощи"))
+    file_menu.addAction(window.settings_action)
+    file_menu.addAction(window.quit_action)
+    map_menu = window.menuBar().addMenu("&Карта")
+    map_menu.addAction(window.assistance_action)
     briefing_menu = window.menuBar().addMenu("&Справка")
     briefing_menu.addAction(window.briefing_action)
     briefing_menu.addAction(window.projection_action)
@@ -41,6 +48,13 @@ def build_menus(window: MainWindow) -> None:
     toolbar.setObjectName("actions")
     for action in (window.briefing_action, window.projection_action, window.import_action):
         toolbar.addAction(action)
+
+
+def _export_menu(window: MainWindow, menu: QMenu) -> None:
+    window.export_geojson_action = menu.addAction("GeoJSON…")
+    window.export_geojson_action.triggered.connect(lambda: assistance_actions.ask_export(window, "geojson"))
+    window.export_html_action = menu.addAction("Карта для публикации (HTML)…")
+    window.export_html_action.triggered.connect(lambda: assistance_actions.ask_export(window, "html"))
 
 
 def _ask_import(window: MainWindow) -> None:

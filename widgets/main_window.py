@@ -20,6 +20,7 @@ from app.store import Store
 from app.timeutil import to_local
 from maps.web import WebContext
 from widgets.analytics_view import AnalyticsView
+from widgets.assistance_actions import open_dialog as open_assistance
 from widgets.briefing import BriefingMaker, BriefingResult
 from widgets.briefing_archive_view import BriefingArchiveView
 from widgets.incident_table import IncidentTable
@@ -116,6 +117,7 @@ class MainWindow(QMainWindow):
         self.incidents.incidentActivated.connect(lambda lat, lon: self.map_view.fly_to(lat, lon, 12))
         self._analytics_timer.timeout.connect(self._on_analytics_due)
         self.map_panel.windowChanged.connect(self._on_map_window_changed)
+        self.map_panel.assistanceRequested.connect(lambda lat, lon: open_assistance(self, (lat, lon)))
 
     def warn(self, text: str) -> None:
         """A warning that does not block the event loop (live updates go on behind it)."""

@@ -10,7 +10,7 @@ from datetime import datetime, timedelta
 from pathlib import Path
 
 from PySide6.QtCore import QDateTime, Qt, QTimer, Signal
-from PySide6.QtGui import QAction
+from PySide6.QtGui import QAction, QCursor
 from PySide6.QtWidgets import (
     QComboBox,
     QDateTimeEdit,
@@ -53,6 +53,7 @@ class MapPanel(QWidget):
     packLoaded = Signal(object)  # noqa: N815 — a RegionPack
     packFailed = Signal(str)  # noqa: N815 — Russian message
     detailsShown = Signal(str)  # noqa: N815 — the side panel's text
+    assistanceRequested = Signal(float, float)  # noqa: N815 — «add a point here»: lat, lon
 
     def __init__(self, store: Store, context: WebContext, worker: DbWorker, clock: object,
                  spec: MapSpec | None = None, parent: QWidget | None = None) -> None:
@@ -68,6 +69,12 @@ class MapPanel(QWidget):
         self._custom: tuple[datetime, datetime] | None = None
         self._playback: tuple[datetime, datetime, float, datetime] | None = None  # start, end, speed, cursor
         self._assistance: dict[int, AssistanceRow] = {}
+        self._context_at: tuple[float, float] | None = None
+        self.context_menu = QMenu(self)
+        self.context_place = self.context_menu.addAction("")
+        self.context_place.setEnabled(False)
+        self.add_point_action = self.context_menu.addAction("Добавить пункт помощи здесь")
+        self.add_point_action.triggered.connect(self._on_add_point_triggered)
         self._timer = QTimer(self)
         self._timer.setInterval(PLAYBACK_TICK_MS)
         self._timer.timeout.connect(self._on_playback_tick)
@@ -141,6 +148,7 @@ class MapPanel(QWidget):
         bridge.incidentClicked.connect(self._on_incident_clicked)
         bridge.assistanceClicked.connect(self._on_assistance_clicked)
         bridge.municipalityClicked.connect(self._on_municipality_clicked)
+        bridge.mapContextRequested.connect(self._on_map_context_requested)
 
     # ----- the time window -----
     def current_window(self) -> MapWindow:
@@ -218,6 +226,10 @@ class MapPanel(QWidget):
         if pack is not None:
             self.worker.run(lambda: choropleth(self.store, pack, window), self.view.set_choropleth, owner=self)
         self.worker.run(lambda: incidents_in(self.store, window), self.view.set_incidents, owner=self)
+        self.reload_assistance()
+
+    def reload_assistance(self) -> None:
+        """Read the points of assistance again (after an operator changed them)."""
         self.worker.run(lambda: list_points(self.store), self._on_assistance_loaded, owner=self)
 
     def _on_assistance_loaded(self, rows: list[AssistanceRow]) -> None:
@@ -274,6 +286,16 @@ class MapPanel(QWidget):
         if p is not None:
             self._show_details(f"{KINDS[p.kind]}: {p.name}\nСтатус: {STATUSES[p.status]}\nЧасы: {p.hours or '—'}\n"
                                f"Адрес: {p.address or '—'}\n\n{p.notes or ''}")
+
+    def _on_map_context_requested(self, lat: float, lon: float) -> None:
+        # popup(), not exec(): a nested event loop would stall live updates (and tests).
+        self._context_at = (lat, lon)
+        self.context_place.setText(f"{lat:.5f}, {lon:.5f}")
+        self.context_menu.popup(QCursor.pos())
+
+    def _on_add_point_triggered(self) -> None:
+        if self._context_at is not None:
+            self.assistanceRequested.emit(*self._context_at)
 
     def _on_municipality_clicked(self, name: str) -> None:
         def show(value: object) -> None:

@@ -168,9 +168,17 @@
     return out;
   }
 
+  // A right click on the map (not on a marker) offers "add a point of assistance here" in Python;
+  // Leaflet prevents the browser's own context menu once the map listens for the event.
+  function onContextMenu(e) {
+    var at = e.latlng.wrap();
+    s.send({ type: "map_context", lat: at.lat, lon: at.lng });
+  }
+
   window.opershtabLayers = {
     init: function (map, config, send, el) {
       s.map = map; s.config = config; s.send = send; s.el = el;
+      map.on("contextmenu", onContextMenu);
       if (config.basemap) { loadBasemap(config.basemap); }
       if (config.raster) { addRaster(config.raster.url, config.raster.maxzoom); }
     },
