@@ -30,18 +30,41 @@ NOW = datetime(2026, 11, 24, 18, 0, tzinfo=UTC)
 PAINTED = "requestAnimationFrame(() => requestAnimationFrame(() => { window.__painted = %d; }));"
 
 
-def synthetic(n: int, first_id: int = 1, seed: int = 1) -> list[MessageRow]:
+def synthetic(n: int, first_id: int = 1, seed: int = 1, spread: str = "uniform") -> list[MessageRow]:
+    """``uniform``: spread evenly over the region (markercluster's worst case: little to merge);
+    ``towns``: as messages really fall, around the settlements by population (app.settlements)."""
     rng = random.Random(seed + first_id)
+    place = _uniform if spread == "uniform" else _near_town
     return [MessageRow(first_id + i, NOW - timedelta(seconds=rng.uniform(0, 86400)), "bench", f"автор {i}",
                        f"Нет света, дом {i}", "Краснодар", "Краснодарский край", f"ул. Мира, {i % 300}",
-                       rng.choice(CODES), rng.uniform(43.5, 46.8), rng.uniform(37.3, 41.5)) for i in range(n)]
+                       rng.choice(CODES), *place(rng)) for i in range(n)]
+
+
+def _uniform(rng: random.Random) -> tuple[float, float]:
+    return rng.uniform(43.5, 46.8), rng.uniform(37.3, 41.5)
+
+
+def _near_town(rng: random.Random) -> tuple[float, float]:
+    from app.settlements import SETTLEMENTS
+
+    town = rng.choices(SETTLEMENTS, weights=[s.population for s in SETTLEMENTS])[0]
+    spread = town.radius_km / 111
+    return town.lat + rng.gauss(0, spread / 2), town.lon + rng.gauss(0, spread / 2 / 0.7)
 
 
 def _wait_painted(view, token: int, timeout: float = 120) -> None:
+    """Two frames after everything queued so far, with marker or cluster icons in the page.
+
+    The icons matter: with markercluster's chunked loading the frames came long
+    before any marker showed (an earlier version of this bench timed only the frames).
+    """
     view.run_script(PAINTED % token)
     box: dict = {}
-    spin_until(lambda: (view.evaluate("window.__painted || 0", lambda v: box.update(v=v)) or box.get("v") == token),
+    probe = "(window.__painted || 0) * (document.querySelector('.leaflet-marker-icon') ? 1 : -1)"
+    spin_until(lambda: (view.evaluate(probe, lambda v: box.update(v=v)) or box.get("v") == token),
                timeout, step_ms=2)
+    if box.get("v") != token:
+        raise TimeoutError(f"map not painted with markers within {timeout} s")
 
 
 def _fresh_view(context, spec=None):
@@ -54,15 +77,15 @@ def _fresh_view(context, spec=None):
     return view
 
 
-def ours(context, n: int) -> dict:
-    """Initial render of n, append 100, window switch 24 h → 6 h; renderer memory."""
+def ours(context, n: int, spread: str = "uniform") -> dict:
+    """Initial render of n, append 100, window switch 24 h → 6 h and back; renderer memory."""
     view = _fresh_view(context)
-    rows = synthetic(n)
+    rows = synthetic(n, spread=spread)
     started = time.perf_counter()
     view.add_messages(rows)
     _wait_painted(view, 1)
     initial = time.perf_counter() - started
-    extra = synthetic(100, first_id=n + 1)
+    extra = synthetic(100, first_id=n + 1, spread=spread)
     started = time.perf_counter()
     view.add_messages(extra)
     _wait_painted(view, 2)
@@ -72,9 +95,13 @@ def ours(context, n: int) -> dict:
     _wait_painted(view, 3)
     switch = time.perf_counter() - started
     memory = renderer_mb()
+    started = time.perf_counter()
+    view.set_filter(MapWindow.last_hours(NOW, 24))
+    _wait_painted(view, 4)
+    widen = time.perf_counter() - started
     teardown_view(view)
     return {"initial_ms": initial * 1000, "append100_ms": append * 1000, "switch_ms": switch * 1000,
-            "renderer_mb": memory}
+            "widen_ms": widen * 1000, "renderer_mb": memory}
 
 
 def naive(context, n: int) -> float:
@@ -152,16 +179,18 @@ def _descends(pid: int) -> bool:
     return False
 
 
-def run(reps: int, sizes: list[int], naive_sizes: list[int]) -> dict:
+def run(reps: int, sizes: list[int], naive_sizes: list[int], spreads: list[str]) -> dict:
     from maps.web import WebContext
 
     create_application(headless=True)
     context = WebContext()
     result: dict = {"reps": reps, "raw": {}}
-    for n in sizes:
-        runs = [ours(context, n) for _ in range(reps)]
-        result[str(n)] = {k: round(statistics.median(r[k] for r in runs), 1) for k in runs[0]}
-        result["raw"][str(n)] = {k: [r[k] for r in runs] for k in runs[0]}
+    for spread in spreads:
+        for n in sizes:
+            key = str(n) if spread == "uniform" else f"{n}_{spread}"
+            runs = [ours(context, n, spread) for _ in range(reps)]
+            result[key] = {k: round(statistics.median(r[k] for r in runs), 1) for k in runs[0]}
+            result["raw"][key] = {k: [r[k] for r in runs] for k in runs[0]}
     for n in naive_sizes:
         result[f"naive_{n}_ms"] = round(naive(context, n) * 1000)
     teardown(context)
@@ -192,6 +221,7 @@ def main() -> int:
     parser.add_argument("--reps", type=int, default=3)
     parser.add_argument("--sizes", default="50000,100000")
     parser.add_argument("--naive", default="10000,50000")
+    parser.add_argument("--spreads", default="uniform,towns", help="uniform (worst case) and/or towns")
     parser.add_argument("--demo-png")
     parser.add_argument("--json", action="store_true", help="also print the per-run values for bench/run_all.py")
     args = parser.parse_args()
@@ -200,7 +230,7 @@ def main() -> int:
         return 0
     sizes = [int(s) for s in args.sizes.split(",") if s]
     naive_sizes = [int(s) for s in args.naive.split(",") if s]
-    result = run(args.reps, sizes, naive_sizes)
+    result = run(args.reps, sizes, naive_sizes, [s for s in args.spreads.split(",") if s])
     raw = result.pop("raw")
     print(json.dumps(result))
     if args.json:

@@ -20,6 +20,7 @@ from jinja2 import Template
 from app.categories import CATEGORIES
 from app.geobuild import BASEMAP_NAME
 from app.geodata import basemap_available, region_outline, regions_near
+from app.timeutil import REGION_TZ
 from maps import assets
 
 
@@ -80,7 +81,7 @@ def page_config(spec: MapSpec | None = None) -> dict:
     """Static page settings: category colours, labels, icons (ours, not public text), basemap sources."""
     spec = spec or MapSpec()
     config: dict = {"categories": {c.code: {"label": c.label, "color": c.color, "icon": CATEGORY_ICONS[c.code]}
-                                   for c in CATEGORIES}}
+                                   for c in CATEGORIES}, "timezone": REGION_TZ.key}
     if spec.basemap and basemap_available():
         config["basemap"] = assets.GENERATED + BASEMAP_NAME
     if spec.raster_maxzoom is not None:
@@ -107,10 +108,13 @@ def build_map(spec: MapSpec | None = None) -> folium.Map:
     spec = spec or MapSpec()
     # Without tiles folium omits maxZoom, and markercluster refuses a map without it.
     fmap = OfflineMap(location=spec.center, zoom_start=spec.zoom, tiles=None, control_scale=True,
-                      prefer_canvas=True, maxZoom=18, minZoom=4)
+                      prefer_canvas=True, maxZoom=18, minZoom=6)
     _context_layer(spec.region_code).add_to(fmap)
     _outline_layer(spec.region_code).add_to(fmap)
-    options = {"chunkedLoading": True, "maxClusterRadius": 60}
+    # Synchronous clustering: chunked loading only delays the markers (none show until the last
+    # chunk) and adds its pauses. Clusters are built for zooms 6–15 only: zoom 6 shows any of
+    # the regions whole, and from 16 on markers stand alone (fewer levels, faster clustering).
+    options = {"chunkedLoading": False, "maxClusterRadius": 60, "disableClusteringAtZoom": 16}
     cluster = OfflineMarkerCluster(name="Сообщения", options=options).add_to(fmap)
     PageBridge(fmap.get_name(), cluster.get_name(), page_config(spec)).add_to(fmap)
     return fmap

@@ -90,3 +90,19 @@ def test_hostile_payloads_do_not_execute_or_leak(qtbot, web_context, store):
     assert web_context.guard.blocked_count == before, web_context.guard.blocked[before:]
     assert panel.view.console_errors == []
     worker.shutdown()
+
+
+def test_points_json_is_a_safe_script_literal():
+    """Raw UTF-8 for size, but line separators escaped and lone surrogates never passed through."""
+    import json as _json
+
+    from app.queries import MessageRow
+    from maps.points import points_json
+
+    moment = datetime(2026, 11, 24, 12, tzinfo=UTC)
+    row = MessageRow(1, moment, "vk", "a", "строка\u2028другая\u2029", None, None, None, "power", 45.0, 39.0)
+    text = points_json([row])
+    assert "\u2028" not in text and "\u2029" not in text and "строка" in text
+    assert _json.loads(text)[0]["text"] == "строка\u2028другая\u2029"
+    broken = MessageRow(2, moment, "vk", "a", "\ud800", None, None, None, "power", 45.0, 39.0)
+    assert points_json([broken]).isascii()

@@ -18,6 +18,7 @@ from app.mapdata import MapWindow, choropleth, incidents_in, window_points
 from app.models import Incident
 from app.queries import messages_after
 from app.regionpack import load_region_pack
+from app.timeutil import to_local
 from tests.fixtures import FIXTURE_COUNTS, FIXTURE_START, fixture_total
 from tests.qt_helpers import page_value, ready_map, wait_markers
 
@@ -118,6 +119,18 @@ def test_marker_click_reaches_python(qtbot, web_context, fixture_store):
         view.run_script(f"opershtab.openPopup({row.id}); document.querySelector('.ops-marker') && "
                         "document.querySelector('.ops-marker').click();")
     assert blocker.args == [row.id]
+
+
+def test_popup_shows_the_regions_local_time(qtbot, web_context, fixture_store):
+    """Points carry UTC milliseconds; the page formats them in the region's zone when a popup opens."""
+    view = ready_map(qtbot, web_context)
+    row = messages_after(fixture_store, 0)[7]
+    view.add_messages([row])
+    wait_markers(qtbot, view, 1)
+    view.run_script(f"opershtab.showPopup({row.id});")
+    qtbot.waitUntil(lambda: page_value(qtbot, view, "!!document.querySelector('.ops-meta')"))
+    meta = page_value(qtbot, view, "document.querySelector('.ops-meta').textContent")
+    assert meta.startswith(to_local(row.published_at).strftime("%d.%m %H:%M") + " · ")
 
 
 def test_assistance_points_crud_export_and_layer(qtbot, web_context, store):
