@@ -7,7 +7,7 @@ import math
 from collections.abc import Callable, Sequence
 from datetime import datetime
 
-from PySide6.QtCore import QObject, Signal, Slot
+from PySide6.QtCore import QObject, QTimer, Signal, Slot
 from PySide6.QtWebChannel import QWebChannel
 from PySide6.QtWebEngineCore import QWebEnginePage
 from PySide6.QtWebEngineWidgets import QWebEngineView
@@ -22,6 +22,7 @@ from maps.page import MapSpec, build_page
 from maps.points import points_json
 from maps.web import WebContext
 
+PAINT_POLL_MS = 20
 _ID_SIGNALS = {"message_clicked": "messageClicked", "incident_clicked": "incidentClicked",
                "assistance_clicked": "assistanceClicked"}
 
@@ -85,6 +86,7 @@ class MapView(QWebEngineView):
         self._channel.registerObject("bridge", self.bridge)
         self._page.setWebChannel(self._channel)
         self._pending: list[str] = []
+        self._paint_token = 0
         self.is_ready = False
         self.bridge.ready.connect(self._on_page_ready)
         self.load(context.pages.put("map.html", build_page(spec)))
@@ -110,6 +112,27 @@ class MapView(QWebEngineView):
         """
         script = f"JSON.stringify({expression})"
         self._page.runJavaScript(script, 0, lambda raw: callback(json.loads(raw) if raw else None))
+
+    def after_paint(self, callback: Callable[[], None], timeout_ms: int = 10000) -> None:
+        """Call ``callback`` once everything queued so far is done and two frames have been painted."""
+        self._paint_token += 1
+        token = self._paint_token
+        mark = f"window.__opsPainted = {token};"
+        self.run_script(f"requestAnimationFrame(() => requestAnimationFrame(() => {{ {mark} }}));")
+        deadline = timeout_ms // PAINT_POLL_MS
+
+        def poll(value: object, left: int = deadline) -> None:
+            if value == token or left <= 0:
+                callback()
+            else:
+                QTimer.singleShot(PAINT_POLL_MS, self, lambda: self.evaluate("window.__opsPainted || 0",
+                                                                             lambda v: poll(v, left - 1)))
+
+        self.evaluate("window.__opsPainted || 0", poll)
+
+    def bounds(self, callback: Callable[[object], None]) -> None:
+        """The view's extent as [south, west, north, east]."""
+        self.evaluate("opershtab.bounds()", callback)
 
     def add_messages(self, rows: Sequence[MessageRow]) -> None:
         if rows:

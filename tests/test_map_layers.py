@@ -84,6 +84,13 @@ def test_choropleth_is_messages_per_1000_residents(qtbot, web_context, fixture_s
         assert page["rate"] == (None if rate is None else pytest.approx(rate))
     painted = sum(1 for r in expected.values() if r is not None)
     assert page_value(qtbot, view, "opershtab.stats().choropleth_painted") == painted
+    legend = page_value(qtbot, view, "Array.from(document.querySelectorAll('.ops-rate-legend .ops-legend-row'))"
+                                     ".map(r => r.textContent)")
+    top = max(r for r in expected.values() if r is not None)
+    assert len(legend) == 6 and legend[-1] == "нет данных о населении"
+    assert legend[4].endswith(f"{top:.2f}".rstrip("0").rstrip(".").replace(".", ","))
+    view.set_layer_visible("choropleth", False)
+    qtbot.waitUntil(lambda: page_value(qtbot, view, "document.querySelectorAll('.ops-rate-legend').length") == 0)
     assert web_context.guard.blocked_count == 0
 
 

@@ -6,6 +6,7 @@ window can drive the hourly chart and the message list from the same period.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import datetime, timedelta
 from pathlib import Path
 
@@ -341,11 +342,18 @@ class MapPanel(QWidget):
             self.windowChanged.emit(self.current_window())
             self.refresh_layers()
 
-    def snapshot(self, path: str | Path, extent: tuple[float, float, float, float] | None = None) -> None:
-        """Save the map as PNG: the current view, or ``extent`` (south, west, north, east) once painted."""
+    def snapshot(self, path: str | Path, extent: tuple[float, float, float, float] | None = None,
+                 done: Callable[[bool], None] | None = None) -> None:
+        """Save the map as PNG once painted: the current view, or ``extent`` (south, west, north, east)."""
         if extent is not None:
             self.view.fit_bounds(*extent)
-        QTimer.singleShot(600 if extent else 0, lambda: save_snapshot(self.view, str(path)))
+
+        def save() -> None:
+            saved = save_snapshot(self.view, str(path))
+            if done is not None:
+                done(saved)
+
+        self.view.after_paint(save)
 
 
 def _js_string(text: str) -> str:

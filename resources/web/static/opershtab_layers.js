@@ -99,7 +99,38 @@
     s.counts.choropleth_painted = painted;
     s.counts.choropleth_max = max;
     ensure("choropleth", group, !s.layers.choropleth);
+    showRateLegend(s.map.hasLayer(group));
     return painted;
+  }
+
+  // Legend: the five classes as ranges of messages per 1,000 residents, plus «нет данных».
+  function rateLegendNode(max) {
+    var box = s.el("div", "ops-legend ops-rate-legend");
+    box.appendChild(s.el("b", null, "Сообщений на 1000 жителей"));
+    RATE_COLORS.forEach(function (color, i) {
+      var lo = max * i / RATE_COLORS.length, hi = max * (i + 1) / RATE_COLORS.length;
+      box.appendChild(legendRow(color, fmt(lo) + " – " + fmt(hi)));
+    });
+    box.appendChild(legendRow("#bbbbbb", "нет данных о населении"));
+    return box;
+  }
+
+  function legendRow(color, text) {
+    var row = s.el("div", "ops-legend-row");
+    var swatch = s.el("i", "ops-swatch");
+    swatch.style.backgroundColor = color;
+    row.appendChild(swatch);
+    row.appendChild(document.createTextNode(text));
+    return row;
+  }
+
+  function showRateLegend(on) {
+    if (s.legend) { s.map.removeControl(s.legend); s.legend = null; }
+    if (!on || !s.values) { return; }
+    var node = rateLegendNode(s.counts.choropleth_max || 0);
+    s.legend = L.control({ position: "bottomleft" });
+    s.legend.onAdd = function () { return node; };
+    s.legend.addTo(s.map);
   }
 
   function choroplethValue(name) { return s.values ? s.values[name] || null : null; }
@@ -150,6 +181,7 @@
     if (!layer) { return false; }
     if (on && !s.map.hasLayer(layer)) { s.map.addLayer(layer); }
     if (!on && s.map.hasLayer(layer)) { s.map.removeLayer(layer); }
+    if (name === "choropleth") { showRateLegend(on); }
     return true;
   }
 

@@ -261,6 +261,10 @@
     init: init, addMessages: addMessages, clearMessages: clearMessages, openPopup: openPopup,
     showPopup: showPopup, setFilter: setFilter, setLayerVisible: setLayerVisible, stats: stats, send: send,
     ids: function () { return state.entries.map(function (e) { return e.p.id; }); },
+    bounds: function () {
+      var b = state.map.getBounds();
+      return [b.getSouth(), b.getWest(), b.getNorth(), b.getEast()];
+    },
     flyTo: function (lat, lon, zoom) { state.map.flyTo([lat, lon], zoom || 12); },
     fitBounds: function (s, w, n, e) { state.map.fitBounds([[s, w], [n, e]], { animate: false }); }
   };
