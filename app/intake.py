@@ -89,7 +89,7 @@ def _insert_ignoring_duplicates(conn: Connection, items: Sequence[Incoming], rec
 
 _SQLITE_CHUNK = 1000  # rows per statement: 1000 x 21 columns stays below SQLite's 32766 variables
 _PLAIN = tuple(name for name in _FIELDS if name != "published_at")  # stored as they are
-_SQLITE_NAMES = (*_PLAIN, "published_at", "dedupe_key", "received_at", "status")
+SQLITE_COLUMNS = (*_PLAIN, "published_at", "dedupe_key", "received_at", "status")  # what an import writes
 
 
 def _insert_sqlite(conn: Connection, items: Sequence[Incoming], received: datetime) -> list[int]:
@@ -123,8 +123,8 @@ def sqlite_time(moment: datetime) -> str:
 
 @lru_cache(maxsize=8)
 def _sqlite_insert_sql(count: int) -> str:
-    row = "(" + ", ".join("?" * len(_SQLITE_NAMES)) + ")"
-    return (f"INSERT INTO messages ({', '.join(_SQLITE_NAMES)}) VALUES {', '.join([row] * count)} "
+    row = "(" + ", ".join("?" * len(SQLITE_COLUMNS)) + ")"
+    return (f"INSERT INTO messages ({', '.join(SQLITE_COLUMNS)}) VALUES {', '.join([row] * count)} "
             "ON CONFLICT (source, dedupe_key) DO NOTHING RETURNING id")
 
 

@@ -2,7 +2,10 @@
 
 Run: ``.venv/bin/python bench/eval_classify.py [--json]`` (from the repository root).
 tests/data/dev_messages.jsonl is the development set (rules were tuned on it);
-tests/data/holdout_messages.jsonl was written before tuning and never tuned on.
+tests/data/holdout_messages.jsonl was written before tuning and never tuned on (same author as dev);
+tests/data/unseen_a.jsonl and unseen_b.jsonl were written later by two independent writers who never
+saw the classifier or the other sets. A was measured untouched once, then tuned on; B has never been
+looked at by anyone tuning the rules — it is the honest estimate for text the project has not seen.
 """
 
 from __future__ import annotations
@@ -16,7 +19,9 @@ sys.path.insert(0, str(ROOT))
 from app.classify_eval import evaluate, load_labelled, markdown  # noqa: E402
 from bench.common import emit  # noqa: E402
 
-SETS = (("Development set", "dev_messages.jsonl"), ("Holdout set (unseen while tuning)", "holdout_messages.jsonl"))
+SETS = (("Development set", "dev_messages.jsonl"), ("Holdout set (unseen while tuning)", "holdout_messages.jsonl"),
+        ("Independent set A (tuned on after its first measurement)", "unseen_a.jsonl"),
+        ("Independent set B (never tuned on)", "unseen_b.jsonl"))
 
 
 def main() -> int:
