@@ -4,7 +4,7 @@
 (function () {
   "use strict";
 
-  var state = { map: null, cluster: null, heat: null, config: { categories: {} }, bridge: null,
+  var state = { map: null, groups: null, active: 0, messagesOn: true, heat: null, config: { categories: {} }, bridge: null,
                 entries: [], byId: {}, count: 0, visible: 0, errors: 0, dialogs: 0, popups: 0, ready: false,
                 filter: { start: -Infinity, end: Infinity, cats: null }, icons: {} };
 
@@ -97,23 +97,41 @@
     return out;
   }
 
+  // Two cluster groups. The one on the map always holds exactly the messages that pass the
+  // filter; the other keeps the clustering of an earlier window. A window change is applied
+  // to whichever group is closer to it, so going back (24 h → 6 h → 24 h) costs almost nothing.
+  function group() { return state.groups[state.active]; }
+
+  function markerOf(entry, g) {
+    if (!entry.markers[g]) { entry.markers[g] = makeMarker(entry.p); }
+    return entry.markers[g];
+  }
+
   function addMessages(points) {
-    var batch = [];
+    var batch = [], g = state.active;
     points.forEach(function (p) {
       if (typeof p.lat !== "number" || typeof p.lon !== "number" || state.byId[p.id]) { return; }
-      var entry = { p: p, marker: makeMarker(p), shown: passes(p) };
+      var entry = { p: p, markers: [null, null], member: [false, false], shown: passes(p) };
       state.byId[p.id] = entry;
       state.entries.push(entry);
       if (entry.shown) {
-        batch.push(entry.marker);
+        batch.push(markerOf(entry, g));
+        entry.member[g] = true;
         state.heat._latlngs.push([p.lat, p.lon]);
       }
     });
-    state.cluster.addLayers(batch);
+    group().addLayers(batch);
     if (batch.length && state.map.hasLayer(state.heat)) { state.heat.redraw(); }
     state.count = state.entries.length;
     state.visible += batch.length;
     return batch.length;
+  }
+
+  function dropFromGroups(entry) {
+    [0, 1].forEach(function (g) {
+      if (entry.member[g]) { state.groups[g].removeLayer(entry.markers[g]); entry.member[g] = false; }
+      entry.markers[g] = null;
+    });
   }
 
   function updateMessages(points) {
@@ -121,11 +139,15 @@
     points.forEach(function (p) {
       var entry = state.byId[p.id];
       if (!entry || typeof p.lat !== "number" || typeof p.lon !== "number") { return; }
-      if (entry.shown) { state.cluster.removeLayer(entry.marker); state.visible -= 1; }
+      if (entry.shown) { state.visible -= 1; }
+      dropFromGroups(entry);
       entry.p = p;
-      entry.marker = makeMarker(p);
       entry.shown = passes(p);
-      if (entry.shown) { state.cluster.addLayer(entry.marker); state.visible += 1; }
+      if (entry.shown) {
+        group().addLayer(markerOf(entry, state.active));
+        entry.member[state.active] = true;
+        state.visible += 1;
+      }
     });
   }
 
@@ -134,7 +156,11 @@
     var keep = [], gone = [];
     state.entries.forEach(function (e) { (e.p.t < ms ? gone : keep).push(e); });
     if (!gone.length) { return 0; }
-    state.cluster.removeLayers(gone.filter(function (e) { return e.shown; }).map(function (e) { return e.marker; }));
+    [0, 1].forEach(function (g) {
+      state.groups[g].removeLayers(gone.filter(function (e) { return e.member[g]; }).map(function (e) {
+        return e.markers[g];
+      }));
+    });
     gone.forEach(function (e) { delete state.byId[e.p.id]; if (e.shown) { state.visible -= 1; } });
     state.entries = keep;
     state.count = keep.length;
@@ -143,7 +169,7 @@
   }
 
   function clearMessages() {
-    state.cluster.clearLayers();
+    state.groups.forEach(function (layer) { layer.clearLayers(); });
     state.heat.setLatLngs([]);
     state.entries = [];
     state.byId = {};
@@ -151,7 +177,44 @@
     state.visible = 0;
   }
 
-  // Move markers in and out of the cluster by difference: a sliding window only touches the edges.
+  // What bringing group g to the new filter costs: markers to add and remove, or a rebuild
+  // (clear, then add what passes) when more would go than stay.
+  function plan(g, shown) {
+    var add = [], remove = [], keep = 0;
+    state.entries.forEach(function (e) {
+      if (e.shown && !e.member[g]) { add.push(e); } else if (!e.shown && e.member[g]) { remove.push(e); }
+      else if (e.shown) { keep += 1; }
+    });
+    var rebuild = remove.length > keep;
+    return { g: g, add: add, remove: remove, rebuild: rebuild,
+             cost: rebuild ? shown : add.length + remove.length, lost: rebuild ? keep + remove.length : 0 };
+  }
+
+  // The cheaper step; on a tie, the one that throws away less clustering (kept for going back).
+  function better(a, b) {
+    return a.cost < b.cost || (a.cost === b.cost && a.lost < b.lost) ? a : b;
+  }
+
+  function apply(step) {
+    var g = step.g, layer = state.groups[g];
+    if (step.rebuild) {
+      layer.clearLayers();
+      state.entries.forEach(function (e) { e.member[g] = false; });
+      step.add = state.entries.filter(function (e) { return e.shown; });
+    } else {
+      layer.removeLayers(step.remove.map(function (e) { e.member[g] = false; return e.markers[g]; }));
+    }
+    layer.addLayers(step.add.map(function (e) { e.member[g] = true; return markerOf(e, g); }));
+  }
+
+  function switchTo(g) {
+    if (g === state.active) { return; }
+    var on = state.messagesOn;
+    if (on) { state.map.removeLayer(state.groups[state.active]); }
+    state.active = g;
+    if (on) { state.map.addLayer(state.groups[g]); }
+  }
+
   function setFilter(filter) {
     var cats = null;
     if (filter.categories && filter.categories.length) {
@@ -160,22 +223,12 @@
     }
     state.filter = { start: filter.start === null ? -Infinity : filter.start,
                      end: filter.end === null ? Infinity : filter.end, cats: cats };
-    var add = [], remove = [], shown = 0;
-    state.entries.forEach(function (e) {
-      var pass = passes(e.p);
-      if (pass && !e.shown) { add.push(e.marker); } else if (!pass && e.shown) { remove.push(e.marker); }
-      e.shown = pass;
-      if (pass) { shown += 1; }
-    });
-    if (remove.length > shown) {
-      state.cluster.clearLayers();
-      state.cluster.addLayers(state.entries.filter(function (e) { return e.shown; }).map(function (e) {
-        return e.marker;
-      }));
-    } else {
-      state.cluster.removeLayers(remove);
-      state.cluster.addLayers(add);
-    }
+    var shown = 0;
+    state.entries.forEach(function (e) { e.shown = passes(e.p); if (e.shown) { shown += 1; } });
+    var here = plan(state.active, shown), there = plan(1 - state.active, shown);
+    var step = better(here, there);
+    switchTo(step.g);
+    apply(step);
     state.visible = shown;
     state.heat.setLatLngs(visibleLatLngs());
     return shown;
@@ -184,7 +237,7 @@
   function openPopup(id) {
     var entry = state.byId[id];
     if (!entry || !entry.shown) { return false; }
-    state.cluster.zoomToShowLayer(entry.marker, function () { popupAt(entry); });
+    group().zoomToShowLayer(markerOf(entry, state.active), function () { popupAt(entry); });
     return true;
   }
 
@@ -216,7 +269,7 @@
   function stats() {
     var layers = window.opershtabLayers ? window.opershtabLayers.stats() : {};
     var out = { leaflet: typeof L, markers: state.count, visible: state.visible,
-                clustered: state.cluster ? state.cluster.getLayers().length : 0,
+                clustered: state.groups ? group().getLayers().length : 0,
                 heat: state.heat ? state.heat._latlngs.length : 0, popups: state.popups,
                 errors: state.errors, dialogs: state.dialogs, ready: state.ready };
     Object.keys(layers).forEach(function (k) { out[k] = layers[k]; });
@@ -238,8 +291,10 @@
 
   function init(options) {
     state.map = options.map;
-    state.cluster = options.cluster;
-    state.cluster.on("click", onMarkerClick);
+    var spare = L.markerClusterGroup(L.extend({}, options.cluster.options));
+    state.groups = [options.cluster, spare];
+    state.groups.forEach(function (layer) { layer.on("click", onMarkerClick); });
+    state.messagesOn = state.map.hasLayer(options.cluster);
     state.config = options.config;
     state.heat = L.heatLayer([], { radius: 18, blur: 15, minOpacity: 0.35, maxZoom: 12 });
     state.map.attributionControl.setPrefix("Leaflet · © Natural Earth · © участники OpenStreetMap");
@@ -249,7 +304,8 @@
   }
 
   function setLayerVisible(name, on) {
-    var layer = name === "messages" ? state.cluster : name === "heat" ? state.heat : null;
+    if (name === "messages") { state.messagesOn = on; }
+    var layer = name === "messages" ? group() : name === "heat" ? state.heat : null;
     if (!layer) { return window.opershtabLayers ? window.opershtabLayers.setVisible(name, on) : false; }
     if (on && !state.map.hasLayer(layer)) { state.map.addLayer(layer); }
     if (!on && state.map.hasLayer(layer)) { state.map.removeLayer(layer); }
