@@ -14,6 +14,7 @@ import json
 import threading
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
+from datetime import datetime
 from typing import Any
 
 import requests
@@ -23,7 +24,7 @@ from app.fileimport.mapping import lookup
 from app.pipeline import BatchResult, Enrich, ImportSummary, store_batch
 from app.quarantine import store_rejections
 from app.store import Store
-from app.validate import RawRecord, Rejection, clip_raw
+from app.validate import InvalidFieldError, RawRecord, Rejection, clip_raw, parse_time
 
 DEFAULT_FIELDS: Mapping[str, str] = {
     "id": "id", "time": "published_at", "text": "text", "author": "author", "url": "url", "lat": "lat",
@@ -160,15 +161,38 @@ def _parse_page(config: FeedConfig, response: requests.Response, body: bytes) ->
 
 def _cursor(config: FeedConfig, document: object, items: list[Any]) -> str | None:
     if config.since_param:
-        times = [str(t) for t in (lookup(i, config.fields.get("time", "")) for i in items) if t is not None]
-        return max(times) if times else None
+        return latest_time(items, config.fields.get("time", ""))
     value = lookup(document, config.next_cursor_path)
     return None if value is None else str(value)
+
+
+def latest_time(items: list[Any], path: str) -> str | None:
+    """The time of the latest item as the server wrote it, so ``since`` goes back in its own format.
+
+    Compared as moments, not strings: «…15:00+03:00» is earlier than «…12:30Z». Items without
+    a readable time are skipped; None when no item has one (the caller keeps its cursor).
+    """
+    latest: tuple[datetime, object] | None = None
+    for item in items:
+        value = lookup(item, path)
+        try:
+            moment = parse_time(value)
+        except InvalidFieldError:
+            continue
+        if latest is None or moment > latest[0]:
+            latest = (moment, value)
+    return None if latest is None else str(latest[1])
 
 
 def _has_more(config: FeedConfig, document: object, items: list[Any]) -> bool:
     flag = lookup(document, config.has_more_path)
     return bool(flag) if flag is not None else len(items) >= config.page_size
+
+
+def _more_after(page: Page, asked: str | None) -> bool:
+    """Whether another page follows; a cursor that did not move would fetch this page again forever
+    (a since-API whose full page shares one moment)."""
+    return page.has_more and bool(page.items) and page.next_cursor is not None and page.next_cursor != asked
 
 
 class FeedPoller:
@@ -204,9 +228,10 @@ class FeedPoller:
                 if page is None:
                     mark_success(self.store, self.config.id)
                     return PollResult(summary, pages, not_modified=pages == 0)
+                asked = state.cursor
                 state, result = self._store_page(page, state)
                 summary, pages = summary.plus(result), pages + 1
-                if not page.has_more or not page.items or page.next_cursor is None:
+                if not _more_after(page, asked):
                     break
         except FeedError as exc:
             self._record_failure(exc)

@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
-from datetime import timedelta
+import json
+import threading
+from datetime import UTC, datetime, timedelta, timezone
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from urllib.parse import parse_qs, urlsplit
 
 import pytest
 from sqlalchemy import func, select
 
-from app.feed import FeedConfig, FeedPoller, backoff_delay
+from app.feed import DEFAULT_FIELDS, FeedConfig, FeedPoller, backoff_delay
 from app.feed_health import feed_health, load_state
 from app.feed_server import ScenarioFeed, start_feed_server
 from app.models import Message
@@ -139,3 +143,128 @@ def test_stale_after_three_intervals_without_success(store):
 
 def test_backoff_is_exponential_and_capped():
     assert [backoff_delay(i, 0.5, 4.0) for i in range(6)] == [0.5, 1.0, 2.0, 4.0, 4.0, 4.0]
+
+
+# --- `since` mode: the cursor is the latest item time, sent back as the server wrote it ---
+
+MSK = timezone(timedelta(hours=3))
+
+
+def server_moment(value: object) -> datetime:
+    """How the since-API below reads a time: Unix seconds or ISO 8601 with an offset."""
+    try:
+        return datetime.fromtimestamp(float(str(value)), UTC)
+    except ValueError:
+        return datetime.fromisoformat(str(value))
+
+
+def iso_mixed(moment: datetime, i: int) -> str:
+    """Alternately «…Z» and «…+03:00»: string order then disagrees with time order."""
+    return moment.strftime("%Y-%m-%dT%H:%M:%SZ") if i % 2 == 0 else moment.astimezone(MSK).isoformat()
+
+
+def since_items(count: int, time_format=iso_mixed, step_s: int = 7) -> list[dict]:
+    return [{"id": f"s-{i:04d}", "ts": time_format(START + timedelta(seconds=step_s * i), i), "source": "vk",
+             "author": f"автор {i % 5}", "text": f"Подтопление, улица {i}", "lat": 45.0, "lon": 39.0 + i * 1e-4}
+            for i in range(count)]
+
+
+class SinceHandler(BaseHTTPRequestHandler):
+    server: SinceServer
+
+    def do_GET(self) -> None:
+        query = parse_qs(urlsplit(self.path).query)
+        since, limit = query.get("since", [None])[0], int(query["limit"][0])
+        self.server.asked.append(since)
+        body = json.dumps({"data": self.server.page(since, limit)}).encode()
+        self.send_response(200)
+        self.send_header("Content-Type", "application/json")
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        self.wfile.write(body)
+
+    def log_message(self, format: str, *args: object) -> None:
+        pass
+
+
+class SinceServer(ThreadingHTTPServer):
+    """A since-based API: items with time >= since, oldest first, at most ``limit``; the boundary item
+    comes again, and there is no has_more flag (a full page means «ask again»)."""
+
+    daemon_threads = True
+
+    def __init__(self, items: list[dict]) -> None:
+        super().__init__(("127.0.0.1", 0), SinceHandler)
+        self.items, self.asked, self.hide_times = items, [], False
+        self._thread = threading.Thread(target=self.serve_forever, daemon=True)
+
+    def page(self, since: str | None, limit: int) -> list[dict]:
+        ordered = sorted(self.items, key=lambda item: server_moment(item["ts"]))
+        chosen = [dict(i) for i in ordered if since is None or server_moment(i["ts"]) >= server_moment(since)]
+        for item in chosen if self.hide_times else ():
+            del item["ts"]
+        return chosen[:limit]
+
+    @property
+    def url(self) -> str:
+        return f"http://127.0.0.1:{self.server_address[1]}/v2/posts"
+
+    def __enter__(self) -> SinceServer:
+        self._thread.start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.shutdown()
+        self.server_close()
+
+
+def since_config(url: str, page_size: int = 20) -> FeedConfig:
+    return fast_config(url, since_param="since", items_path="data", page_size=page_size,
+                       fields={**DEFAULT_FIELDS, "time": "ts"})
+
+
+def unix_seconds(moment: datetime, _i: int) -> int:
+    return int(moment.timestamp())
+
+
+@pytest.mark.parametrize("time_format", [iso_mixed, unix_seconds], ids=["iso-mixed-offsets", "unix-seconds"])
+def test_since_mode_catches_up_and_resumes_from_the_servers_own_latest_time(store, time_format):
+    items = since_items(131, time_format)  # the latest item is the last one (a «Z» one in ISO)
+    with SinceServer(items) as server:
+        first = FeedPoller(store, since_config(server.url)).poll_once()
+        cursor = load_state(store, server.url).cursor
+        asked_before_restart = len(server.asked)
+        again = FeedPoller(store, since_config(server.url)).poll_once()  # a restart: new poller, same DB
+    ids = stored_ids(store)
+    assert first.error is None and first.pages > 5 and first.summary.imported == len(items)
+    assert sorted(ids) == sorted(item["id"] for item in items) and len(ids) == len(set(ids))
+    assert cursor == str(items[-1]["ts"])
+    moments = [server_moment(s) for s in server.asked[1:asked_before_restart]]
+    assert moments == sorted(moments)  # the since value never went back
+    assert server.asked[asked_before_restart:] == [cursor]
+    assert again.error is None and again.summary.imported == 0 and len(stored_ids(store)) == len(items)
+
+
+def test_since_page_without_times_keeps_the_cursor(store):
+    items = since_items(30)
+    with SinceServer(items[:25]) as server:
+        config = since_config(server.url)
+        FeedPoller(store, config).poll_once()
+        cursor = load_state(store, server.url).cursor
+        server.items, server.hide_times = items, True
+        blind = FeedPoller(store, config).poll_once()
+        kept = load_state(store, server.url).cursor
+        server.hide_times = False
+        FeedPoller(store, config).poll_once()
+    assert cursor == items[24]["ts"] and kept == cursor
+    assert blind.summary.imported == 0 and blind.summary.rejected == 6
+    assert server.asked[-1] == cursor  # resumed where it was, not from the beginning
+    assert sorted(stored_ids(store)) == [item["id"] for item in items]
+
+
+def test_since_cursor_that_cannot_advance_ends_the_poll(store):
+    items = since_items(30, step_s=0)  # one moment for all: a full page never moves `since`
+    with SinceServer(items) as server:
+        result = FeedPoller(store, since_config(server.url, page_size=10)).poll_once()
+    assert result.error is None and len(server.asked) == 2  # not max_pages requests for the same page
+    assert len(stored_ids(store)) == 10

@@ -1,8 +1,10 @@
 """Qt side of the HTTP feed poller: a long-lived thread, signals for new messages and health.
 
 The poller thread sleeps on a ``threading.Event`` between polls (``wake()``
-polls at once, ``stop()`` ends it, also during a retry back-off). Signals are
-emitted from that thread and delivered on the main thread (queued).
+polls at once, ``stop()`` ends it, also during a retry back-off). The thread
+hands each poll to the main thread (queued); the public signals are emitted
+there, and nothing is emitted once ``stop()`` was called, not even what the
+thread queued just before.
 """
 
 from __future__ import annotations
@@ -29,6 +31,7 @@ class FeedRunner(QObject):
     messagesArrived = Signal(object)  # noqa: N815 — tuple[int, ...] of new message ids
     healthChanged = Signal(object)  # noqa: N815 — FeedHealth
     pollFinished = Signal(object)  # noqa: N815 — PollResult
+    _polled = Signal(object, object)  # PollResult | None, FeedHealth | None: thread → main thread
 
     def __init__(self, store: Store, config: FeedConfig, enrich: Enrich | None = None,
                  parent: QObject | None = None) -> None:
@@ -42,6 +45,7 @@ class FeedRunner(QObject):
         self._ticker.setInterval(int(min(5.0, config.interval_s) * 1000))
         self._ticker.timeout.connect(self._on_ticker_timeout)
         self.healthChanged.connect(self._on_health_changed)
+        self._polled.connect(self._on_polled)
 
     @property
     def health(self) -> FeedHealth | None:
@@ -86,24 +90,25 @@ class FeedRunner(QObject):
         except Exception:  # a broken database must not kill the thread silently
             log.exception("feed poll failed")
             result = None
-        if self._stop.is_set():
-            return
-        if result is not None:
-            self._emit_result(result)
-        self._emit_health()
+        if not self._stop.is_set():
+            self._polled.emit(result, self._read_health())
 
-    def _emit_result(self, result: PollResult) -> None:
-        self.pollFinished.emit(result)
-        if result.summary.new_ids:
-            self.messagesArrived.emit(result.summary.new_ids)
-
-    def _emit_health(self) -> None:
+    def _read_health(self) -> FeedHealth | None:
         try:
-            health = feed_health(self.store, self.config.id, self.config.interval_s)
+            return feed_health(self.store, self.config.id, self.config.interval_s)
         except Exception:
             log.exception("feed health unavailable")
-            return
-        self.healthChanged.emit(health)
+            return None
+
+    def _on_polled(self, result: PollResult | None, health: FeedHealth | None) -> None:
+        if self._stop.is_set():
+            return  # queued before stop(): whoever stopped us expects silence
+        if result is not None:
+            self.pollFinished.emit(result)
+            if result.summary.new_ids:
+                self.messagesArrived.emit(result.summary.new_ids)
+        if health is not None:
+            self.healthChanged.emit(health)
 
     def _on_health_changed(self, health: FeedHealth) -> None:
         self._health = health
