@@ -128,6 +128,24 @@ def test_marker_click_reaches_python(qtbot, web_context, fixture_store):
     assert blocker.args == [row.id]
 
 
+def test_window_back_and_forth_keeps_counts_and_clicks(qtbot, web_context, fixture_store):
+    """Narrow, widen, narrow again: each group in turn on the map, counts exact, markers clickable."""
+    view = ready_map(qtbot, web_context)
+    rows = messages_after(fixture_store, 0)
+    view.add_messages(rows)
+    wait_markers(qtbot, view, fixture_total())
+    for window, expected in ((_hour(2), fixture_total(2)), (None, fixture_total()), (_hour(2), fixture_total(2)),
+                             (_hour(1), fixture_total(1)), (None, fixture_total())):
+        view.set_filter(window)
+        qtbot.waitUntil(lambda e=expected: page_value(qtbot, view, "opershtab.stats().clustered") == e)
+        assert page_value(qtbot, view, "opershtab.stats().visible") == expected
+        assert page_value(qtbot, view, "document.querySelectorAll('.leaflet-marker-icon').length") > 0
+    with qtbot.waitSignal(view.bridge.messageClicked, timeout=10000) as blocker:
+        view.run_script(f"opershtab.openPopup({rows[3].id}); setTimeout(() => document.querySelector('.ops-marker')"
+                        " && document.querySelector('.ops-marker').click(), 300);")
+    assert blocker.args[0] in {r.id for r in rows}
+
+
 def test_popup_shows_the_regions_local_time(qtbot, web_context, fixture_store):
     """Points carry UTC milliseconds; the page formats them in the region's zone when a popup opens."""
     view = ready_map(qtbot, web_context)
