@@ -1,4 +1,8 @@
-"""Quality figures of classification and place extraction on a labelled JSONL set."""
+"""Quality figures of classification and place extraction on a labelled JSONL set.
+
+Settlements are compared with ё folded to е: labellers often write «Тимашевск»
+for the official «Тимашёвск», which the classifier outputs (the same place).
+"""
 
 from __future__ import annotations
 
@@ -10,6 +14,7 @@ from pathlib import Path
 from app.categories import CODES
 from app.enrich import enrich
 from app.intake import Incoming
+from app.morph import normalize
 from app.timeutil import utcnow
 
 
@@ -55,6 +60,13 @@ def _score(code: str, gold: Sequence[str], predicted: Sequence[str]) -> Category
     return CategoryScore(code, tp + fn, precision, recall, f1)
 
 
+def same_settlement(gold: str | None, predicted: str | None) -> bool:
+    """Whether two settlement names are the same place, with ё and е treated alike."""
+    if gold is None or predicted is None:
+        return gold is predicted
+    return normalize(gold) == normalize(predicted)
+
+
 def _share(hits: Sequence[bool]) -> float:
     return sum(hits) / len(hits) if hits else 1.0
 
@@ -70,7 +82,8 @@ def evaluate(records: Sequence[dict]) -> Evaluation:
         size=len(records), accuracy=_share([g == p for g, p in zip(gold, predicted, strict=True)]),
         macro_f1=sum(s.f1 for s in scores) / len(scores) if scores else 0.0,
         complaint_accuracy=_share([r["is_complaint"] == o.is_complaint for r, o in zip(records, out, strict=True)]),
-        settlement_accuracy=_share([r["settlement"] == o.settlement for r, o in named]), named=len(named),
+        settlement_accuracy=_share([same_settlement(r["settlement"], o.settlement) for r, o in named]),
+        named=len(named),
         null_rate=_share([o.settlement is None for o in unnamed]), unnamed=len(unnamed),
         region_accuracy=_share([r.get("region") == o.region for r, o in zip(records, out, strict=True)]),
         per_category=scores)

@@ -1,7 +1,8 @@
 """Pipeline step: category and place of an incoming message.
 
 ``enrich`` fills the classifier's decision (unless an operator already
-decided) and the place: settlement from the text, coordinates from the
+decided; place names are blanked first so that a village called «Новый Свет»
+is no evidence of a power cut) and the place: settlement from the text, coordinates from the
 gazetteer unless the message carries its own, region by point-in-polygon when
 there are coordinates, municipality when a region pack is loaded.
 """
@@ -24,10 +25,17 @@ def _region_of_point(lat: float, lon: float, fallback: str | None) -> str | None
         return fallback
 
 
-def _category_fields(item: Incoming) -> dict[str, object]:
+def without_places(text: str, spans: Sequence[tuple[int, int]]) -> str:
+    """``text`` with place names blanked, so that «Новый Свет» is no evidence of a power cut."""
+    for start, end in spans:
+        text = text[:start] + " " * (end - start) + text[end:]
+    return text
+
+
+def _category_fields(item: Incoming, match: PlaceMatch) -> dict[str, object]:
     if item.category_source == "operator":
         return {}
-    result = classify(item.text)
+    result = classify(without_places(item.text, match.spans))
     return {"category": result.category, "secondary_category": result.secondary,
             "confidence": result.confidence, "is_complaint": result.is_complaint,
             "explanation": result.explanation, "category_source": "classifier"}
@@ -50,7 +58,7 @@ def _place_fields(item: Incoming, match: PlaceMatch, packs: Sequence[Municipalit
 def enrich(item: Incoming, packs: Sequence[MunicipalityIndex] = (), region_hint: str | None = None) -> Incoming:
     """``item`` with category, confidence, complaint flag, explanation and place filled in."""
     match = locate_text(item.text, region_hint or item.region)
-    return replace(item, **_category_fields(item), **_place_fields(item, match, packs))  # type: ignore[arg-type]
+    return replace(item, **_category_fields(item, match), **_place_fields(item, match, packs))  # type: ignore[arg-type]
 
 
 def enrich_all(items: Iterable[Incoming], packs: Sequence[MunicipalityIndex] = (),

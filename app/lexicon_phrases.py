@@ -10,13 +10,25 @@ from __future__ import annotations
 
 from app.morph import wordset
 
+# Rivers of the five regions that flood towns, and the verbs of rising water («Дон поднимается»).
+RIVERS = wordset("""
+    река речка дон кубань аксай адагум абин псекупс лаба кума салгир мзымта шепси пшиш пшеха
+    маныч сал донец миус тузлов кагальник ея челбас бейсуг кирпили хопер медведица иловля
+    ахтуба волга бельбек альма протока ерик
+""")
+RISING = ("подниматься", "подняться", "разлиться", "разливаться", "прибывать", "выйти")
+
 # (word a, word b, window in tokens, category, weight)
 PAIRS: tuple[tuple[str, str, int, str, float], ...] = (
     ("при", "свеча", 1, "power", 3.0),
     ("сидеть", "темнота", 3, "power", 2.0),
-    ("горячий", "вода", 2, "heating", 4.5),
+    # hot water is heating, and that «вода» is no evidence of a water-supply problem
+    ("горячий", "вода", 1, "heating", 4.5),
+    ("горячий", "вода", 1, "water", -2.5),
     ("горячий", "водоснабжение", 2, "heating", 4.5),
-    ("холодный", "вода", 2, "water", 1.5),
+    ("холодный", "вода", 1, "water", 2.0),
+    ("вода", "море", 2, "water", -2.5),
+    ("вода", "морской", 1, "water", -2.5),
     ("батарея", "ледяной", 3, "heating", 2.0),
     ("батарея", "холодное", 3, "heating", 1.5),
     ("батарея", "холодный", 3, "heating", 1.5),
@@ -33,11 +45,17 @@ PAIRS: tuple[tuple[str, str, int, str, float], ...] = (
     ("лекарство", "давление", 2, "health", 1.5),
     ("вода", "колено", 3, "flood", 3.0),
     ("вода", "щиколотка", 3, "flood", 3.0),
-    ("вода", "заходить", 2, "flood", 3.0),
-    ("вода", "зайти", 2, "flood", 3.0),
+    ("вода", "заходить", 3, "flood", 3.0),
+    ("вода", "зайти", 3, "flood", 3.0),
+    ("вода", "подходить", 3, "flood", 3.0),
+    ("вода", "подойти", 3, "flood", 3.0),
+    ("вода", "огород", 3, "flood", 2.5),
+    ("вода", "дамба", 3, "flood", 2.0),
+    ("уровень", "вода", 2, "flood", 2.5),
+    ("прорвать", "ливневка", 2, "flood", 2.0),
     ("вода", "подвал", 3, "flood", 2.5),
     ("вода", "подступать", 2, "flood", 3.0),
-    ("выйти", "берег", 3, "flood", 3.0),
+    ("из", "берег", 1, "flood", 3.0),
     ("улица", "река", 3, "flood", 2.0),
     ("вода", "стоять", 1, "flood", 2.0),
     ("вода", "двор", 2, "flood", 1.5),
@@ -49,6 +67,21 @@ PAIRS: tuple[tuple[str, str, int, str, float], ...] = (
     ("не", "дозвониться", 2, "telecom", -0.5),
     ("горячий", "линия", 1, "telecom", -1.0),
     ("запись", "врач", 3, "health", 1.5),
+    # an appointment with an official is not a doctor's appointment
+    ("прием", "глава", 3, "health", -2.5),
+    ("прием", "депутат", 3, "health", -2.5),
+    ("прием", "мэр", 3, "health", -2.5),
+    ("прием", "администрация", 3, "health", -2.5),
+    ("домашний", "телефон", 1, "telecom", 4.0),
+    ("стационарный", "телефон", 1, "telecom", 4.0),
+    ("городской", "телефон", 1, "telecom", 4.0),
+    ("телефон", "работать", 2, "telecom", 1.0),
+    ("газовый", "колонка", 1, "gas", 3.0),
+    ("выезд", "забить", 3, "roads", 2.0),
+    ("очередь", "машина", 2, "roads", 2.0),
+    ("дорога", "починить", 4, "roads", 2.0),
+    ("дорога", "отремонтировать", 4, "roads", 2.0),
+    ("дорога", "ремонтировать", 4, "roads", 2.0),
     ("холодильник", "потечь", 2, "power", 2.0),
     ("холодильник", "разморозиться", 2, "power", 2.0),
     ("в", "связь", 1, "telecom", -3.5),
@@ -61,7 +94,9 @@ PAIRS: tuple[tuple[str, str, int, str, float], ...] = (
     ("тополь", "дорога", 4, "storm", 3.0),
     ("дерево", "поперек", 3, "storm", 2.0),
     ("лежать", "поперек", 2, "storm", 2.0),
-    ("провод", "висеть", 2, "storm", 2.5),
+    ("провод", "висеть", 3, "storm", 2.5),
+    ("отгореть", "провод", 2, "power", 2.0),
+    ("сгореть", "провод", 2, "power", 2.0),
     ("провод", "дорога", 4, "storm", 2.5),
     # water coming in is a flood, not the water supply
     ("вода", "дом", 2, "flood", 2.5),
@@ -70,12 +105,28 @@ PAIRS: tuple[tuple[str, str, int, str, float], ...] = (
     ("вода", "погреб", 3, "flood", 2.5),
     ("перекресток", "озеро", 3, "flood", 5.0),
     ("улица", "озеро", 3, "flood", 3.0),
-    # the consequence decides: a boiler or a well pump stopped by the outage
+    # the consequence decides for a boiler stopped by the outage
     ("котел", "электричество", 4, "heating", 6.5),
     ("котел", "свет", 4, "heating", 6.5),
     ("бойлер", "свет", 3, "heating", 6.0),
     ("скважина", "насос", 3, "water", 3.0),
+    # ... while a power cut that also stops the water pumps is a power cut
+    ("свет", "насос", 8, "power", 2.5),
+    ("электричество", "насос", 8, "power", 2.5),
+    ("свет", "насосный", 8, "power", 2.5),
+    *((river, verb, 2, "flood", 3.0) for river in RIVERS for verb in RISING),
 )
+
+# Word sequences in this order («=» marks a word matched as written, not by lemma): water
+# standing in houses and streets is a flood, while «в доме нет воды» stays water supply.
+SEQUENCES: tuple[tuple[tuple[str, ...], str, float], ...] = tuple(
+    (tuple(phrase.split()), category, weight) for phrase, category, weight in (
+        ("=вода в =домах", "flood", 4.0), ("=вода в =дома", "flood", 4.0), ("=вода в подъезд", "flood", 3.0),
+        ("=вода во двор", "flood", 3.0), ("=вода в огород", "flood", 3.0),
+        ("улица в =воде", "flood", 4.0), ("двор в =воде", "flood", 4.0), ("огород в =воде", "flood", 4.0),
+        ("дом в =воде", "flood", 4.0), ("дорога в =воде", "flood", 4.0), ("участок в =воде", "flood", 4.0),
+        ("весь в =воде", "flood", 4.0),
+    ))
 
 # Words that make a message about trouble (negation, repetition, breakdown).
 TROUBLE: frozenset[str] = wordset("""
@@ -84,6 +135,7 @@ TROUBLE: frozenset[str] = wordset("""
     сколько издевательство безобразие когда жалоба жаловаться бояться страшно мерзнуть
     замерзать пахнуть перекрыть упасть повалить затопить подтопить вонь переполнить
     шуметь собака бродячий кошмар ужас позор позорище отказываться отказать хамить
+    обещание половина частично
 """)
 
 # Supply restored, repaired: «свет дали», «воду включили», «отбой».

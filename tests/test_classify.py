@@ -9,7 +9,7 @@ import pytest
 from sqlalchemy import select
 
 from app.classify import classify
-from app.classify_eval import evaluate, load_labelled
+from app.classify_eval import evaluate, load_labelled, same_settlement
 from app.corrections import correct_category
 from app.enrich import enrich
 from app.intake import Incoming, store_incoming
@@ -111,3 +111,54 @@ def test_operator_correction_wins(store) -> None:
     assert enrich(stored).category == "storm"
     with pytest.raises(ValueError):
         correct_category(store, message_id, "weather")
+
+
+@pytest.mark.parametrize(("text", "category"), [
+    ("воду включили, а света до сих пор нет", "power"),
+    ("газ дали, но батареи всё равно холодные", "heating"),
+    ("свет дали на час и опять вырубили", "power"),
+    ("отопление включили только в половине квартир", "heating"),
+    ("по городу свет вернули, а у нас в доме одни обещания, электрики не приезжали", "power"),
+])
+def test_restored_supply_next_to_another_trouble(text: str, category: str) -> None:
+    result = classify(text)
+    assert (result.category, result.is_complaint) == (category, True)
+
+
+@pytest.mark.parametrize(("text", "category"), [
+    ("Дон поднимается, огороды в воде", "flood"),
+    ("речка разлилась за ночь, вода в домах", "flood"),
+    ("после ливня улицу подтапливает", "flood"),
+    ("вода уже подошла к дамбе, людей вывозят", "flood"),
+    ("после грозы все дворы в воде", "flood"),
+    ("в доме нет воды с утра", "water"),
+    ("нет холодной воды, горячая идёт", "water"),
+    ("горячую воду отключили, когда вода будет?", "heating"),
+    ("газовая колонка не зажигается, горячей воды нет", "gas"),
+    ("домашний телефон молчит неделю", "telecom"),
+    ("инет пропадает каждый вечер", "telecom"),
+    ("переезд закрыт, стоим полчаса", "roads"),
+    ("объезда нет, весь поток стоит", "roads"),
+    ("смерч прошёл над станицей", "storm"),
+    ("у бабушки свта нет с утра", "power"),
+])
+def test_flood_telecom_roads_storm_cues(text: str, category: str) -> None:
+    assert classify(text).category == category
+
+
+@pytest.mark.parametrize("text", [
+    "ну и ветер сегодня, бр-р", "вода в море уже прохладная, купаться рано",
+    "как попасть на приём к главе поселения?", "Света, перезвони мне",
+])
+def test_chatter_with_topic_words_is_other(text: str) -> None:
+    assert classify(text).category == "other"
+
+
+def test_place_names_are_not_category_evidence() -> None:
+    item = enrich(Incoming(source="t", text="Новый Свет, воды нет второй день", published_at=AT))
+    assert (item.category, item.settlement) == ("water", "Новый Свет")
+
+
+def test_settlements_compare_with_yo_folded() -> None:
+    assert same_settlement("Тимашевск", "Тимашёвск")
+    assert same_settlement(None, None) and not same_settlement("Ейск", None)

@@ -7,6 +7,7 @@ from pathlib import Path
 import pytest
 
 from app.gazetteer import Gazetteer, GazetteerMissingError, gazetteer
+from app.gazetteer_names import russian_name
 from app.municipalities import MunicipalityIndex, RegionPackError, load_region_pack, locate_in
 from app.places import locate_text
 
@@ -100,3 +101,57 @@ def test_bad_region_pack_is_reported(tmp_path: Path) -> None:
     broken.write_text('{"type": "FeatureCollection", "features": [{"properties": {}}]}', encoding="utf-8")
     with pytest.raises(RegionPackError, match="crimea"):
         load_region_pack(broken)
+
+
+@pytest.mark.parametrize(("text", "settlement", "region"), [
+    ("на Ленина прорвало трубу", None, None),
+    ("перекрёсток Мира и Ленина затоплен", None, None),
+    ("х. Ленина, нет света", "Ленина", "Краснодарский край"),
+    ("КРОПОТКИН УЛ КРАСНАЯ НЕТ СВЕТА", "Кропоткин", "Краснодарский край"),
+    ("феодосия, третий день без воды. Кто ответит?", "Феодосия", "Республика Крым"),
+    ("на ЮМРе опять нет света", "Краснодар", "Краснодарский край"),
+    ("в КМРе прорвало трубу", "Краснодар", "Краснодарский край"),
+    ("Штормовое предупреждение по краю, берегите себя", None, None),
+    ("с. Штормовое без света", "Штормовое", "Республика Крым"),
+    ("широкое поле за посёлком затопило", None, None),
+    ("в Заозёрном нет воды", "Заозёрное", "Республика Крым"),
+    ("Джубга, пляж в мусоре", "Джубга", "Краснодарский край"),
+    ("Агой отрезан, мост смыло", "Агой", "Краснодарский край"),
+    ("живём под Ейском, в Ясенской нет газа", "Ясенская", "Краснодарский край"),
+    ("приехали из Москвы, а тут воды нет", None, None),
+    ("Серафимович, Дон поднимается", "Серафимович", "Волгоградская область"),
+])
+def test_streets_common_words_and_reference_points(text: str, settlement: str | None, region: str | None) -> None:
+    match = locate_text(text)
+    assert (match.settlement, match.region) == (settlement, region)
+
+
+@pytest.mark.parametrize(("text", "region"), [
+    ("на Дону опять жара за сорок", "Ростовская область"),
+    ("по всему Дону дороги замело", "Ростовская область"),
+    ("пол-Крыма без света", "Республика Крым"),
+    ("на Кубани снова ливни", "Краснодарский край"),
+    ("в Прикубанском районе нет света", "Краснодарский край"),
+])
+def test_region_only_mentions(text: str, region: str) -> None:
+    assert locate_text(text).region == region
+
+
+def test_district_adjective_is_not_its_centre() -> None:
+    assert locate_text("по Черноморскому району отключения").settlement is None
+    assert locate_text("Ленинградская область, нет воды").region is None
+
+
+def test_official_spelling_with_yo() -> None:
+    assert locate_text("Тимашевск, нет газа").settlement == "Тимашёвск"
+    assert locate_text("Заозерное, нет газа").settlement == "Заозёрное"
+
+
+@pytest.mark.parametrize(("latin", "names", "russian"), [
+    ("Zaozerne", ["Заозерне", "Заозерное"], "Заозёрное"),
+    ("Tver", ["Калинин", "Твер", "Тверь"], "Тверь"),
+    ("Tikhoretsk", ["Тихоретск", "Тихорецк"], "Тихорецк"),
+    ("Voykovo", ["Войкове", "Войково"], "Войково"),
+])
+def test_russian_name_among_geonames_alternates(latin: str, names: list[str], russian: str) -> None:
+    assert russian_name({"name": latin, "alternatenames": names}) == russian
