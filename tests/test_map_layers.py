@@ -140,9 +140,11 @@ def test_window_back_and_forth_keeps_counts_and_clicks(qtbot, web_context, fixtu
         qtbot.waitUntil(lambda e=expected: page_value(qtbot, view, "opershtab.stats().clustered") == e)
         assert page_value(qtbot, view, "opershtab.stats().visible") == expected
         assert page_value(qtbot, view, "document.querySelectorAll('.leaflet-marker-icon').length") > 0
+    view.run_script(f"opershtab.openPopup({rows[3].id});")  # zooms until the marker stands alone
+    qtbot.waitUntil(lambda: page_value(qtbot, view, "document.querySelectorAll('.ops-popup').length") > 0,
+                    timeout=15000)
     with qtbot.waitSignal(view.bridge.messageClicked, timeout=10000) as blocker:
-        view.run_script(f"opershtab.openPopup({rows[3].id}); setTimeout(() => document.querySelector('.ops-marker')"
-                        " && document.querySelector('.ops-marker').click(), 300);")
+        view.run_script("document.querySelector('.ops-marker').click();")
     assert blocker.args[0] in {r.id for r in rows}
 
 

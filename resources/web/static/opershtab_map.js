@@ -237,7 +237,11 @@
   function openPopup(id) {
     var entry = state.byId[id];
     if (!entry || !entry.shown) { return false; }
-    group().zoomToShowLayer(markerOf(entry, state.active), function () { popupAt(entry); });
+    // Straight to a zoom where clusters have come apart (markercluster's zoomToShowLayer
+    // hung the page when the marker sat in a cluster).
+    var alone = group().options.disableClusteringAtZoom || state.map.getMaxZoom();
+    state.map.setView([entry.p.lat, entry.p.lon], Math.max(state.map.getZoom(), alone), { animate: false });
+    popupAt(entry);
     return true;
   }
 
