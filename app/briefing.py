@@ -25,7 +25,7 @@ from app.paths import data_dir, resources_dir, web_modules_dir
 from app.queries import hourly_counts, messages_in
 from app.quotes import Topic, top_topics
 from app.store import Store
-from app.timeutil import REGION_TZ, as_utc, floor_hour, to_local, utcnow
+from app.timeutil import as_utc, floor_hour, from_local, to_local, utcnow
 
 TEMPLATE = "briefing.html.j2"
 DEFAULT_REGION = "Краснодарский край"
@@ -110,7 +110,7 @@ def crisis_start(store: Store) -> datetime | None:
     if not isinstance(value, str):
         return None
     moment = datetime.fromisoformat(value)
-    return as_utc(moment if moment.tzinfo else moment.replace(tzinfo=REGION_TZ))
+    return from_local(moment)
 
 
 def _count(store: Store, *where: Any) -> int:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
+from functools import lru_cache
 from zoneinfo import ZoneInfo
 
 REGION_TZ = ZoneInfo("Europe/Moscow")
@@ -28,6 +29,23 @@ def floor_hour(moment: datetime) -> datetime:
 def to_local(moment: datetime) -> datetime:
     """The moment in the region's local time."""
     return as_utc(moment).astimezone(REGION_TZ)
+
+
+def from_local(moment: datetime) -> datetime:
+    """Aware UTC version of a moment; naive values are the region's local time."""
+    if moment.tzinfo is not None:
+        return moment.astimezone(UTC)
+    offset = _region_offset(moment.year, moment.month, moment.day, moment.hour)
+    return (moment - offset).replace(tzinfo=UTC)
+
+
+@lru_cache(maxsize=4096)
+def _region_offset(year: int, month: int, day: int, hour: int) -> timedelta:
+    """UTC offset of the region's local time in that hour (zone changes fall on whole hours).
+
+    Cached: imports hold many rows per hour, and ZoneInfo arithmetic was a tenth of validation.
+    """
+    return datetime(year, month, day, hour, tzinfo=REGION_TZ).utcoffset() or timedelta(0)
 
 
 def hour_range(start: datetime, end: datetime) -> list[datetime]:

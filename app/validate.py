@@ -13,11 +13,10 @@ import re
 import unicodedata
 from collections.abc import Mapping
 from dataclasses import dataclass, replace
-from datetime import UTC, datetime, timedelta
-from functools import lru_cache
+from datetime import UTC, datetime
 
 from app.intake import Incoming
-from app.timeutil import REGION_TZ
+from app.timeutil import from_local
 
 MAX_FIELD_BYTES = 1024 * 1024
 MAX_RAW_CHARS = 64 * 1024
@@ -207,18 +206,7 @@ def parse_time(value: object) -> datetime:
         raise InvalidFieldError(f"неверная дата: {_shown(value)}")
     if not 2000 <= moment.year <= 2100:
         raise InvalidFieldError(f"дата вне допустимого диапазона: {_shown(value)}")
-    if moment.tzinfo is None:
-        return (moment - _region_offset(moment.year, moment.month, moment.day, moment.hour)).replace(tzinfo=UTC)
-    return moment.astimezone(UTC)
-
-
-@lru_cache(maxsize=4096)
-def _region_offset(year: int, month: int, day: int, hour: int) -> timedelta:
-    """UTC offset of the region's local time in that hour (zone changes fall on whole hours).
-
-    Cached: imports hold many rows per hour, and ZoneInfo arithmetic is a tenth of validation.
-    """
-    return datetime(year, month, day, hour, tzinfo=REGION_TZ).utcoffset() or timedelta(0)
+    return from_local(moment)
 
 
 def _moment(value: object) -> datetime | None:
