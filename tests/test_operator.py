@@ -144,18 +144,24 @@ def test_merge_incidents_from_selection(qtbot, fixture_store, web_context):
 def test_agency_directory_dialog(qtbot, store):
     from app.routing import list_agencies
     from widgets.agency_dialog import AgencyDialog
+    from widgets.worker import DbWorker
 
-    dialog = AgencyDialog(store)
+    worker = DbWorker()
+    dialog = AgencyDialog(store, worker)  # database calls on the worker: wait for each to come back
     qtbot.addWidget(dialog)
     dialog.name.setText("Водоканал Армавира")
     dialog._on_add_clicked()
+    qtbot.waitUntil(lambda: dialog.list.count() == 1)
     assert [a.name for a in list_agencies(store)] == ["Водоканал Армавира"]
     dialog.name.setText("Водоканал Армавира")
     dialog._on_add_clicked()
+    qtbot.waitUntil(lambda: bool(dialog.error.text()))
     assert "уже есть" in dialog.error.text() and dialog.list.count() == 1
     dialog.list.setCurrentRow(0)
     dialog._on_remove_clicked()
+    qtbot.waitUntil(lambda: dialog.list.count() == 0)
     assert list_agencies(store) == () and dialog.list.count() == 0
+    worker.shutdown()
 
 
 def test_empty_agency_directory_is_explained(qtbot, store, web_context):

@@ -1,6 +1,12 @@
-"""The directory of agencies and municipalities messages are routed to."""
+"""The directory of agencies and municipalities messages are routed to (non-modal).
+
+Database calls run on the shared ``DbWorker``, like the points-of-assistance dialog.
+"""
 
 from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
 
 from PySide6.QtWidgets import (
     QComboBox,
@@ -17,15 +23,16 @@ from PySide6.QtWidgets import (
 
 from app.routing import KIND_LABELS, AgencyRow, RoutingError, add_agency, delete_agency, list_agencies
 from app.store import Store
+from widgets.worker import DbWorker
 
 
 class AgencyDialog(QDialog):
     """Add and remove addressees; errors are shown in the dialog, never lost."""
 
-    def __init__(self, store: Store, parent: QWidget | None = None) -> None:
+    def __init__(self, store: Store, worker: DbWorker, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setWindowTitle("Справочник ведомств")
-        self.store = store
+        self.store, self.worker = store, worker
         self.list = QListWidget()
         self.name = QLineEdit()
         self.name.setPlaceholderText("Например: ПАО «Россети Кубань»")
@@ -53,8 +60,12 @@ class AgencyDialog(QDialog):
         layout.addWidget(self.error)
 
     def reload(self) -> None:
+        """Read the directory again (on the worker)."""
+        self.worker.run(lambda: list_agencies(self.store), self._on_loaded, self._on_failed, owner=self)
+
+    def _on_loaded(self, rows: tuple[AgencyRow, ...]) -> None:
         self.list.clear()
-        for row in list_agencies(self.store):
+        for row in rows:
             item = QListWidgetItem(_caption(row))
             item.setData(256, row.id)
             self.list.addItem(item)
@@ -64,23 +75,26 @@ class AgencyDialog(QDialog):
         if not name:
             self.error.setText("Укажите название")
             return
-        municipality = self.municipality.text().strip() or None
-        self._run(lambda: add_agency(self.store, name, self.kind.currentData(), municipality))
+        kind, municipality = self.kind.currentData(), self.municipality.text().strip() or None
+        self._run(lambda: add_agency(self.store, name, kind, municipality))
         self.name.clear()
 
     def _on_remove_clicked(self) -> None:
         item = self.list.currentItem()
         if item is not None:
-            self._run(lambda: delete_agency(self.store, int(item.data(256))))
+            agency_id = int(item.data(256))
+            self._run(lambda: delete_agency(self.store, agency_id))
 
-    def _run(self, change: object) -> None:
-        try:
-            change()  # type: ignore[operator]
-        except RoutingError as exc:
-            self.error.setText(str(exc))
-            return
-        self.error.clear()
-        self.reload()
+    def _run(self, change: Callable[[], Any]) -> None:
+        """A change on the worker; then the list reloads, or the error shows."""
+        def on_success(_result: object) -> None:
+            self.error.clear()
+            self.reload()
+
+        self.worker.run(change, on_success, self._on_failed, owner=self)
+
+    def _on_failed(self, exc: BaseException) -> None:
+        self.error.setText(str(exc) if isinstance(exc, RoutingError) else f"Не удалось выполнить: {exc}")
 
 
 def _caption(row: AgencyRow) -> str:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QDockWidget, QFileDialog, QMenu
 
 from widgets import assistance_actions
@@ -83,4 +84,6 @@ def _project(window: MainWindow) -> None:
 def _agencies(window: MainWindow) -> None:
     from widgets.agency_dialog import AgencyDialog
 
-    AgencyDialog(window.store, window).exec()
+    dialog = AgencyDialog(window.store, window.worker, window)  # non-modal: live updates go on behind it
+    dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+    dialog.show()
