@@ -148,6 +148,25 @@ def test_window_back_and_forth_keeps_counts_and_clicks(qtbot, web_context, fixtu
     assert blocker.args[0] in {r.id for r in rows}
 
 
+def test_settlement_labels_only_around_the_view(qtbot, web_context):
+    """From zoom 9 every town qualifies for a label; only those in and around the view get one."""
+    from app.geobuild import BASEMAP_NAME
+    from app.paths import generated_dir
+
+    towns = json.loads((generated_dir() / BASEMAP_NAME).read_text(encoding="utf-8"))["settlements"]
+    view = ready_map(qtbot, web_context)
+    qtbot.waitUntil(lambda: page_value(qtbot, view, "document.querySelectorAll('.ops-town').length") > 0)
+    view.fit_bounds(44.95, 38.85, 45.15, 39.15)  # Krasnodar, zoom ≥ 10
+    qtbot.waitUntil(lambda: page_value(qtbot, view, "opershtab.bounds()")[2] - page_value(
+        qtbot, view, "opershtab.bounds()")[0] < 1.0)
+    south, west, north, east = page_value(qtbot, view, "opershtab.bounds()")
+    pad_lat, pad_lon = (north - south) * 0.25, (east - west) * 0.25
+    around = [t for t in towns if south - pad_lat <= t["lat"] <= north + pad_lat
+              and west - pad_lon <= t["lon"] <= east + pad_lon]
+    qtbot.waitUntil(lambda: page_value(qtbot, view, "document.querySelectorAll('.ops-town').length") == len(around))
+    assert 0 < len(around) < len(towns)
+
+
 def test_popup_shows_the_regions_local_time(qtbot, web_context, fixture_store):
     """Points carry UTC milliseconds; the page formats them in the region's zone when a popup opens."""
     view = ready_map(qtbot, web_context)

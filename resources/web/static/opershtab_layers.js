@@ -40,14 +40,16 @@
       s.labels.push(dot);
     });
     ensure("settlements", towns, true);
-    s.map.on("zoomend", updateLabels);
+    s.map.on("moveend", updateLabels);  // after zooms too
     updateLabels();
   }
 
+  // Only towns in (and just around) the view get their dot and permanent label: from zoom 9 on
+  // every town qualifies, and adding all 2,800 labels at once froze the page for ten seconds.
   function updateLabels() {
-    var z = s.map.getZoom(), towns = s.layers.settlements;
+    var z = s.map.getZoom(), towns = s.layers.settlements, view = s.map.getBounds().pad(0.25);
     s.labels.forEach(function (dot) {
-      var want = z >= dot.minZoom;
+      var want = z >= dot.minZoom && view.contains(dot.getLatLng());
       if (want && !towns.hasLayer(dot)) { towns.addLayer(dot); } else if (!want && towns.hasLayer(dot)) { towns.removeLayer(dot); }
     });
     var container = s.map.getContainer();
