@@ -8,6 +8,7 @@ from collections.abc import Callable, Sequence
 from datetime import datetime
 
 from PySide6.QtCore import QObject, QTimer, Signal, Slot
+from PySide6.QtGui import QImage
 from PySide6.QtWebChannel import QWebChannel
 from PySide6.QtWebEngineCore import QWebEnginePage
 from PySide6.QtWebEngineWidgets import QWebEngineView
@@ -23,6 +24,7 @@ from maps.points import points_json
 from maps.web import WebContext
 
 PAINT_POLL_MS = 20
+SETTLE_TRIES = 50  # × PAINT_POLL_MS: give up waiting for a still frame after about a second
 _ID_SIGNALS = {"message_clicked": "messageClicked", "incident_clicked": "incidentClicked",
                "assistance_clicked": "assistanceClicked"}
 
@@ -130,6 +132,23 @@ class MapView(QWebEngineView):
 
         self.evaluate("window.__opsPainted || 0", poll)
 
+    def grab_settled(self, callback: Callable[[QImage], None], stale: QImage | None = None,
+                     tries: int = SETTLE_TRIES) -> None:
+        """The view as painted once the page has drawn and the widget shows that frame.
+
+        Two frames in the page do not mean the widget got them yet: grab until the
+        image differs from ``stale`` (what was shown before a move) and two grabs
+        ``PAINT_POLL_MS`` apart are the same, for at most ``tries`` polls.
+        """
+        def compare(previous: QImage, left: int) -> None:
+            image = self.grab().toImage()
+            if (image == previous and image != stale) or left <= 0:
+                callback(image)
+            else:
+                QTimer.singleShot(PAINT_POLL_MS, self, lambda: compare(image, left - 1))
+
+        self.after_paint(lambda: compare(self.grab().toImage(), tries))
+
     def bounds(self, callback: Callable[[object], None]) -> None:
         """The view's extent as [south, west, north, east]."""
         self.evaluate("opershtab.bounds()", callback)
@@ -194,7 +213,3 @@ class MapView(QWebEngineView):
             self._page.runJavaScript(script)
         self.ready.emit()
 
-
-def save_snapshot(view: QWebEngineView, path: str) -> bool:
-    """The map as currently painted, as PNG (call after the page has painted)."""
-    return bool(view.grab().save(path, "PNG"))

@@ -11,7 +11,7 @@ from datetime import datetime, timedelta
 from pathlib import Path
 
 from PySide6.QtCore import QDateTime, Qt, QTimer, Signal
-from PySide6.QtGui import QAction, QCursor
+from PySide6.QtGui import QAction, QCursor, QImage
 from PySide6.QtWidgets import (
     QComboBox,
     QDateTimeEdit,
@@ -34,7 +34,7 @@ from app.regionpack import RegionPack, load_region_pack, remember_pack
 from app.store import Store
 from app.timeutil import as_utc, to_local
 from maps.page import MapSpec
-from maps.view import MapView, save_snapshot
+from maps.view import MapView
 from maps.web import WebContext
 from widgets.worker import DbWorker
 
@@ -345,15 +345,17 @@ class MapPanel(QWidget):
     def snapshot(self, path: str | Path, extent: tuple[float, float, float, float] | None = None,
                  done: Callable[[bool], None] | None = None) -> None:
         """Save the map as PNG once painted: the current view, or ``extent`` (south, west, north, east)."""
+        stale = None
         if extent is not None:
+            stale = self.view.grab().toImage()  # the move must show before the grab counts
             self.view.fit_bounds(*extent)
 
-        def save() -> None:
-            saved = save_snapshot(self.view, str(path))
+        def save(image: QImage) -> None:
+            saved = image.save(str(path), "PNG")
             if done is not None:
                 done(saved)
 
-        self.view.after_paint(save)
+        self.view.grab_settled(save, stale)
 
 
 def _js_string(text: str) -> str:
