@@ -41,14 +41,14 @@ $(STAMPS)/web: $(WEB)/package.json $(WEB)/package-lock.json
 	cd $(WEB) && npm ci --no-audit --no-fund --loglevel=error
 	touch $@
 
-$(STAMPS)/geodata: $(STAMPS)/python $(STAMPS)/web app/geobuild.py
-	$(PY) -m app.geobuild
+$(STAMPS)/geodata: $(STAMPS)/python $(STAMPS)/web app/region/build.py
+	$(PY) -m app.region.build
 	touch $@
 
-GAZETTEER_SOURCES := $(wildcard app/gazetteer_*.py) app/settlements.py
+GAZETTEER_SOURCES := $(wildcard app/gazetteer/build/*.py) app/demo/settlements.py
 
 $(STAMPS)/gazetteer: $(STAMPS)/geodata $(GAZETTEER_SOURCES)
-	$(PY) -m app.gazetteer_build
+	$(PY) -m app.gazetteer.build
 	touch $@
 
 run: setup

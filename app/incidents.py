@@ -18,12 +18,12 @@ from dataclasses import dataclass
 from datetime import timedelta
 
 from shapely.geometry import MultiPoint, mapping
-from sqlalchemy import select
+from sqlalchemy import Connection, func, select, update
 from sqlalchemy.orm import Session
 
-from app.models import Incident, Message
-from app.store import Store
-from app.timeutil import as_utc
+from app.common.timeutil import as_utc
+from app.store.engine import Store
+from app.store.models import Incident, Message
 
 GAP = timedelta(hours=6)
 DISTANCE_KM = 5.0
@@ -126,19 +126,49 @@ def _attach(session: Session, message: Message, candidates: list[Incident]) -> I
 
 def update_incidents(store: Store, new_message_ids: Iterable[int]) -> list[int]:
     """Attach new messages to incidents (opening new ones as needed); returns touched incident ids."""
-    ids = list(new_message_ids)
     with store.session() as session:
-        query = select(Message).where(Message.id.in_(ids)).order_by(Message.published_at, Message.id)
-        messages = [m for m in session.scalars(query) if _groupable(m)]
-        categories = {m.category for m in messages}
-        candidates = list(session.scalars(select(Incident).where(
-            Incident.status == "open", Incident.category.in_(categories))))
-        touched = {_attach(session, m, candidates).id: None for m in messages}
-        session.flush()
-        for incident in candidates:
-            if incident.id in touched:
-                refresh(session, incident)
-        return list(touched)
+        return group_in(session, new_message_ids)
+
+
+def update_incidents_in(conn: Connection, new_message_ids: Iterable[int]) -> list[int]:
+    """``update_incidents`` inside the caller's transaction (intake groups with the batch it stores)."""
+    with Session(bind=conn, join_transaction_mode="create_savepoint") as session:
+        touched = group_in(session, new_message_ids)
+        session.commit()  # releases the savepoint; the caller's transaction commits the rest
+        return touched
+
+
+def group_in(session: Session, new_message_ids: Iterable[int]) -> list[int]:
+    """Group ``new_message_ids`` using ``session``; returns the touched incident ids."""
+    ids = list(new_message_ids)
+    if not ids:
+        return []
+    query = select(Message).where(Message.id.in_(ids)).order_by(Message.published_at, Message.id)
+    messages = [m for m in session.scalars(query) if _groupable(m)]
+    categories = {m.category for m in messages}
+    candidates = list(session.scalars(select(Incident).where(
+        Incident.status == "open", Incident.category.in_(categories))))
+    touched = {_attach(session, m, candidates).id: None for m in messages}
+    session.flush()
+    for incident in candidates:
+        if incident.id in touched:
+            refresh(session, incident)
+    session.flush()
+    return list(touched)
+
+
+def update_municipalities(conn: Connection, message_ids: Sequence[int]) -> None:
+    """Incidents of these messages take their messages' most common municipality again."""
+    for start in range(0, len(message_ids), 900):
+        chunk = list(message_ids[start:start + 900])
+        incident_ids = conn.execute(select(Message.incident_id).distinct()
+                                    .where(Message.id.in_(chunk), Message.incident_id.is_not(None))).scalars().all()
+        for incident_id in incident_ids:
+            top = conn.execute(select(Message.municipality).where(Message.incident_id == incident_id,
+                                                                  Message.municipality.is_not(None))
+                               .group_by(Message.municipality)
+                               .order_by(func.count().desc(), Message.municipality).limit(1)).scalar()
+            conn.execute(update(Incident).where(Incident.id == incident_id).values(municipality=top))
 
 
 def merge_incidents(store: Store, ids: Sequence[int]) -> int:

@@ -19,9 +19,9 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from app.analytics import baseline, by_category, by_municipality
+from app.analytics.hourly import baseline, by_category, by_municipality
 from app.categories import CODES
-from app.store import open_store
+from app.store.engine import open_store
 from bench.common import emit
 
 RAW: dict[str, list[float]] = {}  # per-run milliseconds by operation, for --json
@@ -91,7 +91,7 @@ def bench_queries(path: Path, runs: int) -> None:
 def bench_redraw(path: Path, runs: int) -> None:
     from PySide6.QtWidgets import QApplication
 
-    from widgets.hourly_chart import HourlyChart
+    from widgets.analytics.hourly_chart import HourlyChart
 
     app = QApplication.instance() or QApplication([])
     store = open_store(f"sqlite:///{path}")

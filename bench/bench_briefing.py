@@ -25,9 +25,9 @@ TARGET_S = 3.0
 
 
 def _storm_store(tmp: Path, hours: int):
-    from app.demo import demo_scenario, play
-    from app.store import open_store
-    from app.timeutil import utcnow
+    from app.common.timeutil import utcnow
+    from app.demo.play import demo_scenario, play
+    from app.store.engine import open_store
 
     store = open_store(f"sqlite:///{tmp / 'bench.sqlite3'}")
     scenario = demo_scenario(utcnow(), hours_before=hours)
@@ -38,11 +38,11 @@ def _storm_store(tmp: Path, hours: int):
 
 def _timed_runs(store, end, rows, counts, out: Path, reps: int) -> list[float]:
     """Briefings on one offscreen map and chart (as in the window: the map is already there)."""
-    from maps.web import WebContext
-    from widgets.briefing import BriefingMaker
-    from widgets.headless_briefing import CHART_SIZE, _rendered_map
-    from widgets.hourly_chart import HourlyChart
-    from widgets.qtapp import create_application, spin_until, teardown
+    from maps.qt.web import WebContext
+    from widgets.analytics.hourly_chart import HourlyChart
+    from widgets.briefing.headless import CHART_SIZE, _rendered_map
+    from widgets.briefing.maker import BriefingMaker
+    from widgets.shell.qtapp import create_application, spin_until, teardown
 
     create_application(headless=True)
     context = WebContext()
@@ -72,8 +72,9 @@ def main() -> int:
     parser.add_argument("--hours", type=int, default=6)
     parser.add_argument("--json", action="store_true", help="also print BENCH_JSON for bench/run_all.py")
     args = parser.parse_args()
-    from app.queries import hourly_counts, messages_in
-    from widgets.headless_briefing import make_briefing_files
+    from app.analytics.hourly import hourly_counts
+    from app.queries.messages import messages_in
+    from widgets.briefing.headless import make_briefing_files
 
     with tempfile.TemporaryDirectory(prefix="bench-briefing-") as tmp_name:
         tmp = Path(tmp_name)
@@ -82,7 +83,7 @@ def main() -> int:
         rows, counts = messages_in(store, start, end), hourly_counts(store, start, end)
         runs = _timed_runs(store, end, rows, counts, tmp / "out", args.reps)
         started = time.perf_counter()
-        whole = make_briefing_files(store, end, rows, counts, tmp / "whole")
+        whole = make_briefing_files(store, end, rows, counts, tmp / "whole", "Краснодарский край")
         whole_s = time.perf_counter() - started
         store.close()
     median = statistics.median(runs)

@@ -1,4 +1,4 @@
-"""Throughput of classify + locate (app.enrich.enrich) with a warm cache.
+"""Throughput of classify + locate (app.intake.enrich.enrich) with a warm cache.
 
 Run: ``.venv/bin/python bench/bench_classify.py [N] [RUNS] [--json]`` (defaults 20000 messages, 5 runs).
 Messages are the labelled dev and holdout texts, repeated with a varying
@@ -15,10 +15,10 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from app.classify_eval import load_labelled  # noqa: E402
-from app.enrich import enrich  # noqa: E402
-from app.intake import Incoming  # noqa: E402
-from app.timeutil import utcnow  # noqa: E402
+from app.cli.evaluate import load_labelled  # noqa: E402
+from app.common.timeutil import utcnow  # noqa: E402
+from app.intake.enrich import enrich  # noqa: E402
+from app.intake.writer import Incoming  # noqa: E402
 from bench.common import emit  # noqa: E402
 
 TARGET = 5000.0

@@ -22,9 +22,9 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from app.fileimport import import_files
-from app.intake import SQLITE_COLUMNS as COLUMNS
-from app.store import Store, open_store
+from app.intake.files import import_files
+from app.intake.writer import SQLITE_COLUMNS as COLUMNS
+from app.store.engine import Store, open_store
 from bench.common import emit
 
 

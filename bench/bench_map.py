@@ -21,10 +21,10 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
 from app.categories import CODES
-from app.mapdata import MapWindow
-from app.queries import MessageRow
+from app.queries.map import MapWindow
+from app.queries.messages import MessageRow
 from bench.common import emit
-from widgets.qtapp import create_application, spin_until, teardown
+from widgets.shell.qtapp import create_application, spin_until, teardown
 
 NOW = datetime(2026, 11, 24, 18, 0, tzinfo=UTC)
 PAINTED = "requestAnimationFrame(() => requestAnimationFrame(() => { window.__painted = %d; }));"
@@ -32,7 +32,7 @@ PAINTED = "requestAnimationFrame(() => requestAnimationFrame(() => { window.__pa
 
 def synthetic(n: int, first_id: int = 1, seed: int = 1, spread: str = "uniform") -> list[MessageRow]:
     """``uniform``: spread evenly over the region (markercluster's worst case: little to merge);
-    ``towns``: as messages really fall, around the settlements by population (app.settlements)."""
+    ``towns``: as messages really fall, around the settlements by population (app.demo.settlements)."""
     rng = random.Random(seed + first_id)
     place = _uniform if spread == "uniform" else _near_town
     return [MessageRow(first_id + i, NOW - timedelta(seconds=rng.uniform(0, 86400)), "bench", f"автор {i}",
@@ -45,7 +45,7 @@ def _uniform(rng: random.Random) -> tuple[float, float]:
 
 
 def _near_town(rng: random.Random) -> tuple[float, float]:
-    from app.settlements import SETTLEMENTS
+    from app.demo.settlements import SETTLEMENTS
 
     town = rng.choices(SETTLEMENTS, weights=[s.population for s in SETTLEMENTS])[0]
     spread = town.radius_km / 111
@@ -68,7 +68,7 @@ def _wait_painted(view, token: int, timeout: float = 120) -> None:
 
 
 def _fresh_view(context, spec=None):
-    from maps.view import MapView
+    from maps.qt.view import MapView
 
     view = MapView(context, spec)
     view.resize(1280, 800)
@@ -109,8 +109,8 @@ def naive(context, n: int) -> float:
     import folium
     from folium.plugins import MarkerCluster
 
-    from maps.page import OfflineMap, OfflineMarkerCluster
-    from maps.view import MapView
+    from maps.page.build import OfflineMap, OfflineMarkerCluster
+    from maps.qt.view import MapView
 
     started = time.perf_counter()
     fmap = OfflineMap(location=(45.1, 39.2), zoom_start=7, tiles=None, maxZoom=18)
@@ -180,7 +180,7 @@ def _descends(pid: int) -> bool:
 
 
 def run(reps: int, sizes: list[int], naive_sizes: list[int], spreads: list[str]) -> dict:
-    from maps.web import WebContext
+    from maps.qt.web import WebContext
 
     create_application(headless=True)
     context = WebContext()
@@ -201,19 +201,19 @@ def demo_png(path: str) -> None:
     """Krasnodar pack + six hours of the storm scenario, 24-hour window, saved as PNG."""
     import tempfile
 
-    from app.demo import demo_scenario, play
-    from app.store import open_store
-    from widgets.selftest import demo_panel_png
+    from app.core import open_core
+    from app.demo import DEMO_REGION, demo_scenario, play
+    from widgets.selftest.selftest import demo_panel_png
 
     create_application(headless=True)
     with tempfile.TemporaryDirectory() as tmp:
-        store = open_store(f"sqlite:///{tmp}/demo.sqlite3")
+        core = open_core(f"sqlite:///{tmp}/demo.sqlite3", region=DEMO_REGION)
         scenario = demo_scenario(NOW, hours_before=6)
-        play(store, scenario, scenario.start, NOW)
+        play(core.store, scenario, scenario.start, NOW, core.pipeline)
         pack = Path(__file__).resolve().parents[2] / "shared" / "data" / "boundaries" / \
             "krasnodar_krai_municipalities.geojson"
-        demo_panel_png(store, str(pack), NOW, path)
-        store.close()
+        demo_panel_png(core, str(pack), NOW, path)
+        core.close()
 
 
 def main() -> int:

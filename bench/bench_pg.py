@@ -28,9 +28,9 @@ sys.path.insert(0, str(ROOT))
 
 from sqlalchemy import create_engine, text  # noqa: E402
 
-from app.intake import Incoming, store_incoming  # noqa: E402
-from app.store import Store, open_store  # noqa: E402
-from app.sync import install_notify_triggers  # noqa: E402
+from app.intake.writer import Incoming, store_incoming  # noqa: E402
+from app.store.engine import Store, open_store  # noqa: E402
+from app.sync.notify import install_notify_triggers  # noqa: E402
 from bench.common import emit  # noqa: E402
 
 ADMIN = os.environ.get("OPERSHTAB_PG_ADMIN_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/postgres")
@@ -50,8 +50,8 @@ def child(url: str) -> int:
     os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
     from PySide6.QtCore import QCoreApplication, QTimer
 
-    from app.store import Store
-    from widgets.sync_status import SyncBridge
+    from app.store.engine import Store
+    from widgets.tasks.sync_bridge import SyncBridge
 
     app = QCoreApplication([])
     bridge = SyncBridge(Store(url))

@@ -87,7 +87,7 @@ def _watch_window(app) -> None:
 
 def child_app() -> int:
     import main
-    from widgets.qtapp import create_application
+    from widgets.shell.qtapp import create_application
 
     app = create_application()
     _watch_window(app)

@@ -76,7 +76,7 @@ class Probe:
 
 def _hook_wall(probe: Probe) -> None:
     """Count updates delivered to the wall (a wrapper on the class: the window is built inside main)."""
-    from widgets.wall import WallWindow
+    from widgets.wall.wall import WallWindow
 
     original = WallWindow.apply_batch
 
@@ -106,7 +106,7 @@ def soak(sim_hours: float, speed: float) -> dict:
     from PySide6.QtCore import QTimer
 
     import main
-    from widgets.qtapp import create_application
+    from widgets.shell.qtapp import create_application
 
     probe = Probe(sim_hours * 3600 / speed)
     _hook_wall(probe)

@@ -16,7 +16,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from app.classify_eval import evaluate, load_labelled, markdown  # noqa: E402
+from app.cli.evaluate import evaluate, load_labelled, markdown  # noqa: E402
 from bench.common import emit  # noqa: E402
 
 SETS = (("Development set", "dev_messages.jsonl"), ("Holdout set (unseen while tuning)", "holdout_messages.jsonl"),

@@ -6,10 +6,11 @@ import inspect
 import time
 from datetime import UTC, datetime, timedelta
 
-from app.clock import ScenarioClock
-from app.feed_health import FeedHealth, refreshed
-from app.intake import Incoming, store_incoming
-from app.queries import count_in, hourly_counts, last_hours_window
+from app.analytics.hourly import hourly_counts, last_hours_window
+from app.common.clock import ScenarioClock
+from app.intake.feed_state import FeedHealth, refreshed
+from app.intake.writer import Incoming, store_incoming
+from app.queries.messages import count_in
 from drills.core import Checks, drill, temp_store
 
 NOW = datetime(2026, 11, 24, 12, 30, tzinfo=UTC)

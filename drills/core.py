@@ -11,7 +11,7 @@ from pathlib import Path
 
 from sqlalchemy import text
 
-from app.store import Store, open_store
+from app.store.engine import Store, open_store
 
 
 class SkipDrillError(Exception):

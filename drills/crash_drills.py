@@ -9,8 +9,8 @@ import sys
 import time
 from pathlib import Path
 
-from app.feed import FeedPoller
-from app.fileimport import import_files
+from app.intake.feed import FeedPoller
+from app.intake.files import import_files
 from drills.core import Checks, counts, drill, integrity, temp_store
 from drills.feed_drills import QuietServer, _config
 from tests.faulty_server import sent_messages
@@ -20,15 +20,15 @@ ROWS = 10_000
 IMPORT_CHILD = """
 import sys
 from pathlib import Path
-from app.fileimport import import_files
-from app.store import Store
+from app.intake.files import import_files
+from app.store.engine import Store
 print("start", flush=True)
 import_files(Store(sys.argv[1]), [Path(sys.argv[2])], progress=lambda n: print(n, flush=True))
 """
 POLL_CHILD = """
 import sys
-from app.feed import FeedConfig, FeedPoller
-from app.store import Store
+from app.intake.feed import FeedConfig, FeedPoller
+from app.store.engine import Store
 config = FeedConfig(url=sys.argv[2], feed_id="drill", page_size=50, read_timeout=5.0)
 print("start", flush=True)
 FeedPoller(Store(sys.argv[1]), config).poll_once()

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import socket
 
-from app.feed import FeedConfig, FeedPoller
-from app.feed_health import feed_health
+from app.intake.feed import FeedConfig, FeedPoller
+from app.intake.feed_state import feed_health
 from drills.core import Checks, counts, drill, temp_store
 from tests.faulty_server import FaultyServer, sent_messages
 

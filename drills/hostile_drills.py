@@ -5,8 +5,8 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from app.fileimport import import_files
-from app.queries import messages_after
+from app.intake.files import import_files
+from app.queries.messages import messages_after
 from drills.core import Checks, counts, drill, integrity, temp_store
 from tests.test_injection import PAYLOADS
 
@@ -19,9 +19,9 @@ def _payload_csv(path: Path) -> Path:
 
 
 def _map_check(rows: list, checks: Checks) -> None:
-    from maps.view import MapView
-    from maps.web import WebContext
-    from widgets.qtapp import create_application, spin_until, teardown
+    from maps.qt.view import MapView
+    from maps.qt.web import WebContext
+    from widgets.shell.qtapp import create_application, spin_until, teardown
 
     create_application(headless=True)
     context = WebContext()

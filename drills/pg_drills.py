@@ -8,8 +8,8 @@ from datetime import UTC, datetime, timedelta
 
 from sqlalchemy import create_engine, text
 
-from app.intake import Incoming, store_incoming
-from app.store import open_store
+from app.intake.writer import Incoming, store_incoming
+from app.store.engine import open_store
 from drills.core import Checks, SkipDrillError, drill
 
 ADMIN = os.environ.get("OPERSHTAB_PG_ADMIN_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/postgres")

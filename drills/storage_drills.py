@@ -11,8 +11,8 @@ from pathlib import Path
 
 from sqlalchemy import event
 
-from app.fileimport import import_files
-from app.store import Store
+from app.intake.files import import_files
+from app.store.engine import Store
 from drills.core import Checks, counts, drill, integrity, temp_store
 from drills.crash_drills import ROOT, _csv
 

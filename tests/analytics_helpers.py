@@ -7,8 +7,8 @@ from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from datetime import datetime
 
-from app.intake import Incoming, store_incoming
-from app.store import Store, open_store
+from app.intake.writer import Incoming, store_incoming
+from app.store.engine import Store, open_store
 from tests.pg_helpers import pg_database
 
 

@@ -19,8 +19,12 @@ import uuid
 import pytest
 from sqlalchemy import Engine, create_engine, text
 
-from app.intake import store_incoming
-from app.store import Store, open_store
+from app.common.timeutil import set_local_zone
+from app.core import Core
+from app.intake.writer import store_incoming
+from app.region import region
+from app.settings import Settings, save_settings
+from app.store.engine import Store, open_store
 from tests.fixtures import fixture_messages
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -30,17 +34,35 @@ USE_POSTGRESQL = os.environ.get("DB") == "postgresql"
 PG_ADMIN_URL = os.environ.get("OPERSHTAB_PG_ADMIN_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/postgres")
 
 
-def pytest_configure(config: pytest.Config) -> None:
-    from maps.web import register_app_scheme
+FIXTURE_REGION = "RU-KDA"  # the storm fixtures of tests/fixtures.py lie in Krasnodar Krai
 
+
+def pytest_configure(config: pytest.Config) -> None:
+    try:
+        from maps.qt.web import register_app_scheme
+    except ImportError:  # the headless job: Qt is not installed, only the Qt-free tests run
+        return
     register_app_scheme()  # must precede the QApplication that pytest-qt creates
+
+
+@pytest.fixture(autouse=True)
+def fixture_zone() -> Iterator[None]:
+    """Every test starts in the fixtures' region's local time (a core or a test may change it)."""
+    set_local_zone(region(FIXTURE_REGION).zone)
+    yield
+    set_local_zone(region(FIXTURE_REGION).zone)
+
+
+def _with_fixture_region(store: Store) -> Store:
+    save_settings(store, Settings(region=FIXTURE_REGION))
+    return store
 
 
 @pytest.fixture(scope="session")
 def template_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """A migrated empty SQLite database, built once per session."""
     path = tmp_path_factory.mktemp("template") / "template.sqlite3"
-    open_store(f"sqlite:///{path}").close()
+    _with_fixture_region(open_store(f"sqlite:///{path}")).close()
     return path
 
 
@@ -59,7 +81,7 @@ def pg_template() -> Iterator[tuple[Engine, str]]:
     name = f"opershtab_tmpl_{uuid.uuid4().hex[:8]}"
     with admin.connect() as conn:
         conn.execute(text(f'CREATE DATABASE "{name}"'))
-    open_store(_pg_url(name)).close()  # CREATE DATABASE ... TEMPLATE needs it without connections
+    _with_fixture_region(open_store(_pg_url(name))).close()  # TEMPLATE needs it without connections
     yield admin, name
     with admin.connect() as conn:
         conn.execute(text(f'DROP DATABASE "{name}" WITH (FORCE)'))
@@ -95,6 +117,12 @@ def store(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Store]:
 
 
 @pytest.fixture
+def core(store: Store) -> Core:
+    """The core on the test's database (region: the fixtures'); the window and commands use the same."""
+    return Core(store)
+
+
+@pytest.fixture
 def fixture_store(store: Store) -> Store:
     """The database holding the known storm fixture of tests/fixtures.py."""
     store_incoming(store, fixture_messages())
@@ -106,7 +134,7 @@ def web_context(qapp):
     """One off-the-record profile for the session; deleted after every view."""
     from PySide6.QtCore import QCoreApplication, QEvent
 
-    from maps.web import WebContext
+    from maps.qt.web import WebContext
 
     context = WebContext()
     yield context

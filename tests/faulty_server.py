@@ -1,6 +1,6 @@
 """A misbehaving feed server for tests: 500s, timeouts, truncated bodies, HTML, repeats, disorder.
 
-It serves a fixed list of messages in the feed protocol of app/feed_server.py;
+It serves a fixed list of messages in the feed protocol of app/demo/feed_server.py;
 each request takes the next fault from ``faults`` (then behaves). Faults:
 "500", "timeout", "truncated" (Content-Length promises more than is sent),
 "cut" (half a JSON body, then the connection closes), "html", "duplicates"

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
 
-from app.intake import Incoming
+from app.intake.writer import Incoming
 
 # Hour starts in UTC; Moscow time is +3 (14:00-17:00 local on 24.11.2026).
 FIXTURE_START = datetime(2026, 11, 24, 11, 0, tzinfo=UTC)

@@ -26,7 +26,7 @@ def wait_markers(qtbot: Any, view: Any, expected: int, timeout: int = 20000) -> 
 
 
 def ready_map(qtbot: Any, web_context: Any, size: tuple[int, int] = (900, 600)) -> Any:
-    from maps.view import MapView
+    from maps.qt.view import MapView
 
     view = MapView(web_context)
     qtbot.addWidget(view)

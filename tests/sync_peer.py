@@ -18,11 +18,12 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.exc import OperationalError
 
-from app.intake import Incoming, store_incoming
-from app.locking import feed_lease, update_message
-from app.models import Message
-from app.store import Store
-from app.sync import Change, ConnectionState, Listener
+from app.intake.writer import Incoming, store_incoming
+from app.ops.messages import update_message
+from app.store.engine import Store
+from app.store.models import Message
+from app.sync.lease import feed_lease
+from app.sync.notify import Change, ConnectionState, Listener
 
 _lock = threading.Lock()
 

@@ -10,8 +10,8 @@ from statistics import median
 
 import pytest
 
-from app.alerts import detect_spikes, explain
-from app.analytics import (
+from app.analytics.alerts import detect_spikes, explain
+from app.analytics.hourly import (
     OTHERS,
     baseline,
     by_category,
@@ -19,8 +19,8 @@ from app.analytics import (
     local_hours,
     per_thousand,
 )
-from app.store import Store
-from app.timeutil import to_local
+from app.common.timeutil import to_local
+from app.store.engine import Store
 from tests.analytics_helpers import add, pg_store
 from tests.fixtures import FIXTURE_COUNTS, FIXTURE_START, fixture_messages
 
@@ -39,7 +39,7 @@ def any_store(request: pytest.FixtureRequest, store: Store) -> Iterator[Store]:
 
 
 def test_bars_equal_known_counts(any_store):
-    from app.intake import store_incoming
+    from app.intake.writer import store_incoming
 
     store_incoming(any_store, fixture_messages())
     series = by_category(any_store, FIXTURE_START - 2 * H, FIXTURE_START + 4 * H)
@@ -155,7 +155,7 @@ def test_explanations_agree_in_number():
 
 
 def test_campaign_effect_armavir(store):
-    from app.campaign import add_mark, campaign_effect, list_marks
+    from app.ops.campaign import add_mark, campaign_effect, list_marks
 
     mark_at = NOW
     add(store, [mark_at - timedelta(minutes=10 * i + 1) for i in range(119)], "water", "Армавир")
@@ -171,7 +171,7 @@ def test_campaign_effect_armavir(store):
 
 
 def test_kpi_figures(store):
-    from app.kpi import crisis_start, kpi_figures, set_crisis_start
+    from app.analytics.kpi import crisis_start, kpi_figures, set_crisis_start
 
     add(store, [NOW - timedelta(minutes=m) for m in range(1, 31)], "power", "Сочи")
     add(store, [NOW - H - timedelta(minutes=m) for m in range(1, 11)], "power", "Анапа")

@@ -8,7 +8,7 @@ from datetime import UTC, datetime, timedelta
 from openpyxl import load_workbook
 from PySide6.QtCore import QPointF, Qt
 
-from app.analytics import baseline, by_category, by_municipality
+from app.analytics.hourly import baseline, by_category, by_municipality
 from app.categories import CODES
 from tests.analytics_helpers import add
 from tests.fixtures import FIXTURE_COUNTS, FIXTURE_START
@@ -17,7 +17,7 @@ H = timedelta(hours=1)
 
 
 def _chart(qtbot):
-    from widgets.hourly_chart import HourlyChart
+    from widgets.analytics.hourly_chart import HourlyChart
 
     chart = HourlyChart()
     qtbot.addWidget(chart)
@@ -89,7 +89,7 @@ def test_municipality_series_and_exports(qtbot, fixture_store, tmp_path):
     assert "<svg" in (tmp_path / "chart.svg").read_text(encoding="utf-8")[:2000]
     with open(tmp_path / "data.csv", encoding="utf-8-sig") as handle:
         rows = list(csv.reader(handle))
-    assert rows[0] == ["hour", "не определён", "Армавир", "остальные", "total"]
+    assert rows[0] == ["Час", "не определён", "Армавир", "остальные", "Всего"]
     assert rows[1] == ["2026-11-24 14:00", "4", "6", "0", "10"]
     sheet = load_workbook(tmp_path / "data.xlsx").active
     assert [c.value for c in sheet[3]] == ["2026-11-24 15:00", 9, 0, 1, 10]
@@ -104,8 +104,8 @@ class _Clock:
 
 
 def test_analytics_view_loads_in_background(qtbot, store, tmp_path):
-    from widgets.analytics_view import AnalyticsView
-    from widgets.worker import DbWorker
+    from widgets.analytics.view import AnalyticsView
+    from widgets.tasks.worker import DbWorker
 
     now = datetime(2026, 11, 24, 12, 0, tzinfo=UTC)
     for k in range(1, 5):

@@ -25,15 +25,16 @@ CHILD = textwrap.dedent('''
         if ".migrations" not in module.name:
             importlib.import_module(module.name)
 
-    from app.store import open_store
-    from app.demo import demo_scenario, play
-    from app.queries import hourly_counts, last_hours_window
-    from app.briefing import compute_figures, render_html
-    from app.timeutil import utcnow
+    from app.core import open_core
+    from app.demo import DEMO_REGION, demo_scenario, play
+    from app.analytics.hourly import hourly_counts, last_hours_window
+    from app.briefing.figures import compute_figures, render_html
+    from app.common.timeutil import utcnow
 
-    store = open_store("sqlite:///" + sys.argv[1])
+    core = open_core("sqlite:///" + sys.argv[1], region=DEMO_REGION)
+    store = core.store
     scenario = demo_scenario(utcnow(), hours_before=6)
-    stored = play(store, scenario, scenario.start, scenario.start + timedelta(hours=6)).inserted
+    stored = play(store, scenario, scenario.start, scenario.start + timedelta(hours=6), core.pipeline).imported
     counts = hourly_counts(store, *last_hours_window(scenario.start + timedelta(hours=5)))
     figures = compute_figures(store, scenario.start + timedelta(hours=6), "Краснодарский край")
     html = render_html(figures, None, None, font_base="app://assets/")

@@ -17,8 +17,9 @@ from PySide6.QtTest import QTest
 from PySide6.QtWebEngineCore import QWebEnginePage, QWebEngineProfile, QWebEngineUrlRequestInterceptor
 from PySide6.QtWebEngineWidgets import QWebEngineView
 
-from app.assistance import AssistanceRow, list_points, save_point
-from maps.press_html import CSP, json_block, press_html, write_press_html
+from app.core import Core
+from app.ops.assistance import AssistanceRow, list_points, save_point
+from maps.press.html import CSP, json_block, press_html, write_press_html
 from tests.fixtures import FIXTURE_START
 from tests.qt_helpers import page_value, ready_map
 
@@ -62,8 +63,8 @@ class FixedClock:
 
 @pytest.fixture
 def dialog(qtbot, store):
-    from widgets.assistance_dialog import AssistanceDialog
-    from widgets.worker import DbWorker
+    from widgets.assistance.dialog import AssistanceDialog
+    from widgets.tasks.worker import DbWorker
 
     worker = DbWorker()
     widget = AssistanceDialog(store, worker)
@@ -154,10 +155,10 @@ def test_delete_without_selection_asks_for_one(qtbot, dialog, store):
 # ----- from the map -------------------------------------------------------------------------
 
 def test_map_context_signal_opens_form_and_the_map_reloads(qtbot, store, web_context):
-    from widgets.main_window import MainWindow
-    from widgets.worker import DbWorker
+    from widgets.shell.main_window import MainWindow
+    from widgets.tasks.worker import DbWorker
 
-    window = MainWindow(store, web_context, DbWorker(), FixedClock())
+    window = MainWindow(Core(store, FixedClock()), web_context, DbWorker())
     qtbot.addWidget(window, before_close_func=lambda w: w.briefing.shutdown())
     window.show()
     qtbot.waitUntil(lambda: window.map_view.is_ready, timeout=20000)
@@ -178,11 +179,11 @@ def test_map_context_signal_opens_form_and_the_map_reloads(qtbot, store, web_con
 
 
 def test_menus_open_the_dialog_and_export_in_background(qtbot, store, web_context, tmp_path):
-    from widgets.assistance_actions import export
-    from widgets.main_window import MainWindow
-    from widgets.worker import DbWorker
+    from widgets.assistance.actions import export
+    from widgets.shell.main_window import MainWindow
+    from widgets.tasks.worker import DbWorker
 
-    window = MainWindow(store, web_context, DbWorker(), FixedClock())
+    window = MainWindow(Core(store, FixedClock()), web_context, DbWorker())
     qtbot.addWidget(window, before_close_func=lambda w: w.briefing.shutdown())
     assert "&Карта" in [a.text() for a in window.menuBar().actions()]
     assert window.export_html_action.text() == "Карта для публикации (HTML)…"
@@ -213,7 +214,7 @@ def test_right_click_in_the_page_reaches_python(qtbot, web_context):
 
 
 def test_bridge_ignores_malformed_map_context(qapp):
-    from maps.view import MapBridge
+    from maps.qt.view import MapBridge
 
     bridge = MapBridge()
     seen: list[tuple[float, float]] = []
@@ -355,8 +356,8 @@ def test_press_map_modules_work_without_qt(tmp_path):
         "        if name.split('.')[0] in {'PySide6', 'shiboken6', 'pyqtgraph'}:\n"
         "            raise ImportError(name)\n"
         "sys.meta_path.insert(0, NoQt())\n"
-        "from maps.press_export import export_points\n"
-        "from app.store import open_store\n"
+        "from maps.press.export import export_points\n"
+        "from app.store.engine import open_store\n"
         "store = open_store('sqlite:///' + sys.argv[1])\n"
         "print(export_points(store, 'html', sys.argv[2]))\n"
     )

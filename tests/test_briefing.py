@@ -14,10 +14,11 @@ import pytest
 from docx import Document
 from pypdf import PdfReader
 
-from app.briefing_archive import comparable, list_briefings, stored_figures
-from app.intake import Incoming, store_incoming
-from app.models import CampaignMark, Incident, Message, Setting
-from app.queries import hourly_counts, messages_in
+from app.analytics.hourly import hourly_counts
+from app.briefing.archive import comparable, list_briefings, stored_figures
+from app.intake.writer import Incoming, store_incoming
+from app.queries.messages import messages_in
+from app.store.models import CampaignMark, Incident, Message, Setting
 from tests.fixtures import AUTHOR, FIXTURE_COUNTS, FIXTURE_START, PHONE, fixture_messages
 
 END = FIXTURE_START + timedelta(hours=3)  # 17:00 local; the hour is fixture hour index 2
@@ -87,7 +88,7 @@ def _expected() -> dict:
     cats = {code: (count(START, END, category=code), count(START - timedelta(hours=1), START, category=code),
                    count(CRISIS_START, END, category=code)) for code in LABELS}
     places = {name: count(START, END, settlement=name) for name in ("Геленджик", "Армавир", "Туапсе")}
-    # Deadlines run in working time (Tue 24.11, 9:00-18:00 local, app.deadlines' default calendar) and a
+    # Deadlines run in working time (Tue 24.11, 9:00-18:00 local, app.ops.deadlines' default calendar) and a
     # message is open until resolved. Of WAITING only the high one (12:00 local + 4 working hours = 16:00)
     # is past due at 17:00; 07:00 + 8 h is due at 17:00 sharp (not yet late), 11:00 + 8 h runs to tomorrow.
     overdue = 1
@@ -134,11 +135,11 @@ def embedded_fonts(path: str) -> set[str]:
 
 
 def _make(store, end, out_dir, **kwargs):
-    from widgets.headless_briefing import make_briefing_files
+    from widgets.briefing.headless import make_briefing_files
 
     start = end - timedelta(hours=24)
     return make_briefing_files(store, end, messages_in(store, start, end), hourly_counts(store, start, end), out_dir,
-                               population=POPULATION, **kwargs)
+                               "Краснодарский край", population=POPULATION, **kwargs)
 
 
 @pytest.fixture

@@ -10,8 +10,8 @@ from pathlib import Path
 from docx import Document
 from pypdf import PdfReader
 
-from app.intake import store_incoming
-from app.store import open_store
+from app.intake.writer import store_incoming
+from app.store.engine import open_store
 from tests.fixtures import fixture_messages, fixture_total
 from tests.test_briefing import _pdf_text, embedded_fonts
 
@@ -30,7 +30,8 @@ def _database(tmp_path: Path) -> str:
 def _run(tmp_path: Path, *args: str, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
     child_env = {**os.environ, "QT_QPA_PLATFORM": "offscreen", "OPERSHTAB_DATA_DIR": str(tmp_path / "data"),
                  **(env or {})}
-    return subprocess.run([sys.executable, "main.py", *args], cwd=ROOT, env=child_env, capture_output=True,
+    return subprocess.run([sys.executable, "main.py", *args, "--region", "RU-KDA"], cwd=ROOT, env=child_env,
+                          capture_output=True,
                           text=True, timeout=180, check=False)
 
 

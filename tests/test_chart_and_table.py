@@ -4,13 +4,14 @@ from __future__ import annotations
 
 from datetime import timedelta
 
+from app.analytics.hourly import hourly_counts
 from app.categories import CODES
-from app.queries import hourly_counts, latest_messages
+from app.queries.messages import latest_messages
 from tests.fixtures import FIXTURE_COUNTS, FIXTURE_START
 
 
 def test_chart_bars_equal_database_counts(qtbot, fixture_store):
-    from widgets.hourly_chart import HourlyChart
+    from widgets.analytics.hourly_chart import HourlyChart
 
     chart = HourlyChart()
     qtbot.addWidget(chart)
@@ -22,7 +23,7 @@ def test_chart_bars_equal_database_counts(qtbot, fixture_store):
 
 
 def test_chart_ticks_are_local_hours(qtbot, fixture_store):
-    from widgets.hourly_chart import HourlyChart
+    from widgets.analytics.hourly_chart import HourlyChart
 
     chart = HourlyChart()
     qtbot.addWidget(chart)
@@ -32,7 +33,7 @@ def test_chart_ticks_are_local_hours(qtbot, fixture_store):
 
 
 def test_table_lists_newest_first_and_caps(qtbot, fixture_store):
-    from widgets.message_table import CATEGORY, MessageTable, MessageTableModel
+    from widgets.messages.table import CATEGORY, MessageTable, MessageTableModel
 
     model = MessageTableModel(limit=10)
     table = MessageTable(model)
@@ -49,8 +50,8 @@ def test_table_lists_newest_first_and_caps(qtbot, fixture_store):
 
 
 def test_table_filters_by_category_status_and_text(qtbot, fixture_store):
-    from widgets.message_filters import MessageFilterBar
-    from widgets.message_table import MessageTable, MessageTableModel
+    from widgets.messages.filters import MessageFilterBar
+    from widgets.messages.table import MessageTable, MessageTableModel
 
     model = MessageTableModel()
     table = MessageTable(model)
@@ -73,7 +74,7 @@ def test_table_filters_by_category_status_and_text(qtbot, fixture_store):
 
 
 def test_table_sorts_by_time_and_multiselects(qtbot, fixture_store):
-    from widgets.message_table import TIME, MessageTable, MessageTableModel
+    from widgets.messages.table import TIME, MessageTable, MessageTableModel
 
     model = MessageTableModel()
     table = MessageTable(model)

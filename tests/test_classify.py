@@ -8,12 +8,12 @@ from pathlib import Path
 import pytest
 from sqlalchemy import select
 
-from app.classify import classify
-from app.classify_eval import evaluate, load_labelled, same_settlement
-from app.corrections import correct_category
-from app.enrich import enrich
-from app.intake import Incoming, store_incoming
-from app.models import CategoryCorrection, Message
+from app.cli.evaluate import evaluate, load_labelled, same_settlement
+from app.intake.enrich import enrich
+from app.intake.writer import Incoming, store_incoming
+from app.ops.corrections import correct_category
+from app.store.models import CategoryCorrection, Message
+from app.text.classify import classify
 
 DATA = Path(__file__).parent / "data"
 AT = datetime(2024, 4, 22, 12, tzinfo=UTC)

@@ -10,8 +10,8 @@ from pathlib import Path
 
 from pypdf import PdfReader
 
-from app.intake import store_incoming
-from app.store import open_store
+from app.intake.writer import store_incoming
+from app.store.engine import open_store
 from tests.fixtures import FIXTURE_START, fixture_messages
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -54,8 +54,8 @@ def test_briefing_command_writes_pdf(tmp_path):
     store = open_store(url)
     store_incoming(store, fixture_messages())
     store.close()
-    result = _run("--db", url, "briefing", "--out", str(tmp_path / "out"), "--at", "2026-11-24 17:00",
-                  data_dir=tmp_path)
+    result = _run("--db", url, "--region", "RU-KDA", "briefing", "--out", str(tmp_path / "out"),
+                  "--at", "2026-11-24 17:00", data_dir=tmp_path)
     assert result.returncode == 0, result.stderr[-2000:]
     pdfs = list((tmp_path / "out").glob("*.pdf"))
     assert [p.name for p in pdfs] == ["spravka_2026-11-24_1700.pdf"]

@@ -61,4 +61,4 @@ def test_classify_reports_bad_lines_and_bad_pack(tmp_path: Path) -> None:
     result = _run(str(source))
     assert result.returncode == 1 and len(result.stdout.splitlines()) == 1 and "строка 2" in result.stderr
     missing = _run(str(source), "--region-pack", str(tmp_path / "nowhere"))
-    assert missing.returncode == 2 and "geojson" in missing.stderr
+    assert missing.returncode == 2 and "Пакет региона не найден" in missing.stderr

@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 from datetime import UTC, date, datetime, time, timedelta
+from zoneinfo import ZoneInfo
 
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from sqlalchemy import select, update
 
-from app.deadlines import (
+from app.ops.deadlines import (
     UNASSIGNED,
     WorkCalendar,
     final_cutoff,
@@ -20,8 +21,7 @@ from app.deadlines import (
     overdue_summary,
     save_calendar,
 )
-from app.models import Message
-from app.routing import (
+from app.ops.routing import (
     ConflictError,
     RoutingError,
     add_agency,
@@ -29,8 +29,10 @@ from app.routing import (
     history,
     set_status,
 )
-from app.timeutil import REGION_TZ
+from app.store.models import Message
 from tests.analytics_helpers import add
+
+REGION_TZ = ZoneInfo("Europe/Moscow")  # the fixtures' region
 
 NOV4 = date(2026, 11, 4)  # День народного единства, a Wednesday
 CAL = WorkCalendar(holidays=frozenset({NOV4}))

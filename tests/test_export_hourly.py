@@ -12,9 +12,9 @@ from pathlib import Path
 import pytest
 from openpyxl import load_workbook
 
-from app.categories import CODES
-from app.intake import store_incoming
-from app.store import open_store
+from app.categories import CODES, label
+from app.intake.writer import store_incoming
+from app.store.engine import open_store
 from tests.analytics_helpers import add
 from tests.fixtures import FIXTURE_COUNTS, fixture_messages
 
@@ -23,7 +23,7 @@ ROOT = Path(__file__).resolve().parents[1]
 
 def _run(*args: str, data_dir: Path) -> subprocess.CompletedProcess[str]:
     env = {**os.environ, "OPERSHTAB_DATA_DIR": str(data_dir)}
-    return subprocess.run([sys.executable, str(ROOT / "main.py"), *args], cwd=ROOT, env=env,
+    return subprocess.run([sys.executable, str(ROOT / "main.py"), *args, "--region", "RU-KDA"], cwd=ROOT, env=env,
                           capture_output=True, text=True, timeout=120, check=False)
 
 
@@ -47,7 +47,9 @@ def test_csv_by_category(db_url, tmp_path):
     assert "12 часов" in result.stdout
     with open(out, encoding="utf-8-sig", newline="") as handle:
         rows = list(csv.DictReader(handle))
-    assert list(rows[0]) == ["hour", *CODES, "total"]
+    assert list(rows[0]) == ["Час", *(f"{label(c)} ({c})" for c in CODES), "Всего"]
+    rows = [{("hour" if k == "Час" else "total" if k == "Всего" else k.rsplit("(", 1)[-1].rstrip(")")): v
+             for k, v in row.items()} for row in rows]
     assert [r["hour"] for r in rows[:2]] == ["2026-11-24 13:00", "2026-11-24 14:00"]
     assert [int(r["power"]) for r in rows[1:5]] == FIXTURE_COUNTS["power"]
     assert rows[-1]["hour"] == "2026-11-25 00:00" and rows[-1]["gas"] == "2"
@@ -62,7 +64,7 @@ def test_xlsx_by_municipality(db_url, tmp_path):
     assert result.returncode == 0, result.stderr
     sheet = load_workbook(out).active
     values = [list(row) for row in sheet.iter_rows(values_only=True)]
-    assert values[0] == ["hour", "Туапсе", "Армавир", "total"]
+    assert values[0] == ["Час", "Туапсе", "Армавир", "Всего"]
     assert values[1:] == [["2026-11-24 23:00", 0, 1, 1], ["2026-11-25 00:00", 2, 0, 2], ["2026-11-25 01:00", 0, 0, 0]]
 
 

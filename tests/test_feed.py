@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import threading
+from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta, timezone
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from urllib.parse import parse_qs, urlsplit
@@ -11,12 +12,13 @@ from urllib.parse import parse_qs, urlsplit
 import pytest
 from sqlalchemy import func, select
 
-from app.feed import DEFAULT_FIELDS, FeedConfig, FeedPoller, backoff_delay
-from app.feed_health import feed_health, load_state
-from app.feed_server import ScenarioFeed, start_feed_server
-from app.models import Message
-from app.quarantine import list_quarantine
-from app.simulator import StormScenario
+from app.demo.feed_server import ScenarioFeed, start_feed_server
+from app.demo.simulator import StormScenario
+from app.intake import Pipeline
+from app.intake.feed import DEFAULT_FIELDS, FeedConfig, FeedPoller, backoff_delay
+from app.intake.feed_state import feed_health, load_state
+from app.intake.quarantine import list_quarantine
+from app.store.models import Message
 from tests.faulty_server import START, FaultyServer, sent_messages
 
 
@@ -87,14 +89,16 @@ def test_cursor_commits_with_the_messages_it_covers(store, scenario_feed):
     feed, _clock, server = scenario_feed
     calls = {"n": 0}
 
-    def crash_on_second_page(item):
-        calls["n"] += 1
-        if calls["n"] == 60:  # inside page 2 of 50
-            raise KeyboardInterrupt  # like a kill: nothing of this page may stay
-        return item
+    @dataclass(frozen=True)
+    class CrashOnSecondPage(Pipeline):
+        def prepare(self, record):  # type: ignore[no-untyped-def]
+            calls["n"] += 1
+            if calls["n"] == 60:  # inside page 2 of 50
+                raise KeyboardInterrupt  # like a kill: nothing of this page may stay
+            return super().prepare(record)
 
     with pytest.raises(KeyboardInterrupt):
-        FeedPoller(store, fast_config(server.url), enrich=crash_on_second_page).poll_once()
+        FeedPoller(store, fast_config(server.url), CrashOnSecondPage(classify=False, group=False)).poll_once()
     assert len(stored_ids(store)) == 50 and load_state(store, server.url).cursor == "50"
     FeedPoller(store, fast_config(server.url)).poll_once()
     assert sorted(stored_ids(store)) == sorted(item["id"] for item in feed.available())

@@ -11,12 +11,13 @@ from PySide6.QtCore import QObject, QThread, Slot
 from PySide6.QtWidgets import QApplication
 from sqlalchemy import func, select
 
-from app.feed import FeedConfig
-from app.feed_server import ScenarioFeed, start_feed_server
-from app.models import Message
-from app.simulator import StormScenario
+from app.core import Core
+from app.demo.feed_server import ScenarioFeed, start_feed_server
+from app.demo.simulator import StormScenario
+from app.intake.feed import FeedConfig
+from app.store.models import Message
 from tests.faulty_server import START, FaultyServer, sent_messages
-from widgets.feed_runner import FeedRunner
+from widgets.tasks.feed_runner import FeedRunner
 
 LONG_S = 60.0  # an interval no test waits out: a second poll within it came from wake()
 
@@ -102,7 +103,7 @@ def make_runner(qapp, store) -> Iterator:
     runners: list[FeedRunner] = []
 
     def make(config: FeedConfig) -> tuple[FeedRunner, Recorder]:
-        runner = FeedRunner(store, config)
+        runner = FeedRunner(Core(store), config)
         runners.append(runner)
         return runner, Recorder(runner)
 

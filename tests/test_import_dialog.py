@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from sqlalchemy import func, select
 
-from app.models import Message
-from widgets.import_dialog import NO_COLUMN, ImportDialog, QuarantineDialog
-from widgets.worker import DbWorker
+from app.core import Core
+from app.store.models import Message
+from widgets.intake.import_dialog import NO_COLUMN, ImportDialog, QuarantineDialog
+from widgets.tasks.worker import DbWorker
 
 
 def _csv(path, rows: int):
@@ -24,7 +25,7 @@ def _count(store) -> int:
 
 def _dialog(qtbot, store, paths):
     worker = DbWorker()
-    dialog = ImportDialog(store, worker, paths)
+    dialog = ImportDialog(Core(store), worker, paths)
     qtbot.addWidget(dialog, before_close_func=lambda _: worker.shutdown())
     dialog.show()
     qtbot.waitUntil(dialog.import_button.isEnabled, timeout=10000)

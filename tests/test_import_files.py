@@ -11,9 +11,9 @@ from pathlib import Path
 from openpyxl import Workbook
 from sqlalchemy import select
 
-from app.fileimport import import_files, preview
-from app.models import Message
-from app.quarantine import list_quarantine
+from app.intake.files import import_files, preview
+from app.intake.quarantine import list_quarantine
+from app.store.models import Message
 
 ROOT = Path(__file__).resolve().parents[1]
 CSV_RU = (
@@ -164,4 +164,6 @@ def test_cli_import_prints_summary(tmp_path):
     result = subprocess.run([sys.executable, str(ROOT / "main.py"), "import", str(path), "--db", db],
                             cwd=ROOT, capture_output=True, text=True, timeout=120, check=False)
     assert result.returncode == 0, result.stderr[-2000:]
-    assert result.stdout.strip().splitlines()[-1] == "Импортировано 1, дубликатов 0, отклонено 5"
+    lines = result.stdout.strip().splitlines()
+    assert lines[0] == "Импортировано 1, дубликатов 0, отклонено 5"
+    assert len([line for line in lines if line.startswith("  отклонено: строка")]) == 5  # each with its reason

@@ -15,9 +15,9 @@ from hypothesis import strategies as st
 from openpyxl import Workbook
 from sqlalchemy import func, select
 
-from app.fileimport import import_files
-from app.models import Message, Quarantine
-from app.store import Store
+from app.intake.files import import_files
+from app.store.engine import Store
+from app.store.models import Message, Quarantine
 
 junk = st.one_of(st.none(), st.text(max_size=30), st.integers(), st.floats(allow_nan=True),
                  st.booleans(), st.lists(st.integers(), max_size=2))

@@ -10,8 +10,8 @@ from shapely.geometry import Point, shape
 from sqlalchemy import select
 
 from app.incidents import GAP, incident_rows, merge_incidents, split_incident, update_incidents
-from app.intake import Incoming, store_incoming
-from app.models import Incident, Message
+from app.intake.writer import Incoming, store_incoming
+from app.store.models import Incident, Message
 
 T0 = datetime(2024, 4, 22, 10, tzinfo=UTC)
 

@@ -10,16 +10,18 @@ import csv
 import io
 import unicodedata
 from datetime import UTC, datetime, timedelta, timezone
+from zoneinfo import ZoneInfo
 
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from sqlalchemy.dialects import sqlite
 
-from app import validate as v
-from app.fileimport.csvfile import _unparse
-from app.intake import sqlite_time
-from app.models import Message
-from app.timeutil import REGION_TZ
+from app.intake import validate as v
+from app.intake.files.csvfile import _unparse
+from app.intake.writer import sqlite_time
+from app.store.models import Message
+
+REGION_TZ = ZoneInfo("Europe/Moscow")  # the fixtures' region
 
 EXAMPLES = settings(max_examples=300, deadline=None)
 offsets = st.integers(-14 * 60, 14 * 60).map(lambda m: timedelta(minutes=m))

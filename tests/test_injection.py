@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
 
-from app.intake import Incoming, store_incoming
-from app.queries import messages_after
+from app.core import Core
+from app.intake.writer import Incoming, store_incoming
+from app.queries.messages import messages_after
 
 BASE = [
     '<img src=x onerror="window.__pwned=(window.__pwned||0)+1">',
@@ -52,15 +53,15 @@ def _hostile_messages() -> list[Incoming]:
 
 def test_hostile_payloads_do_not_execute_or_leak(qtbot, web_context, store):
     from tests.qt_helpers import page_value, wait_markers
-    from widgets.map_panel import MapPanel
-    from widgets.worker import DbWorker
+    from widgets.map.map_panel import MapPanel
+    from widgets.tasks.worker import DbWorker
 
     assert len(PAYLOADS) == 50
     store_incoming(store, _hostile_messages())
     rows = messages_after(store, 0)
     worker = DbWorker()
     clock = type("Clock", (), {"now": staticmethod(lambda: datetime.now(UTC))})()
-    panel = MapPanel(store, web_context, worker, clock)
+    panel = MapPanel(Core(store, clock), web_context, worker)
     qtbot.addWidget(panel)
     panel.resize(1300, 800)
     panel.show()
@@ -96,8 +97,8 @@ def test_points_json_is_a_safe_script_literal():
     """Raw UTF-8 for size, but line separators escaped and lone surrogates never passed through."""
     import json as _json
 
-    from app.queries import MessageRow
-    from maps.points import points_json
+    from app.queries.messages import MessageRow
+    from maps.page.points import points_json
 
     moment = datetime(2026, 11, 24, 12, tzinfo=UTC)
     row = MessageRow(1, moment, "vk", "a", "строка\u2028другая\u2029", None, None, None, "power", 45.0, 39.0)

@@ -13,9 +13,9 @@ from pathlib import Path
 import pytest
 from sqlalchemy import func, select, text
 
-from app.fileimport import import_files
-from app.models import Message
-from app.store import Store
+from app.intake.files import import_files
+from app.store.engine import Store
+from app.store.models import Message
 
 ROOT = Path(__file__).resolve().parents[1]
 ROWS = 20_000
@@ -23,8 +23,8 @@ TRIALS = 10
 CHILD = """
 import sys
 from pathlib import Path
-from app.fileimport import import_files
-from app.store import Store
+from app.intake.files import import_files
+from app.store.engine import Store
 store = Store(sys.argv[1])
 print("start", flush=True)
 import_files(store, [Path(sys.argv[2])], progress=lambda n: print(n, flush=True))

@@ -5,10 +5,11 @@ from __future__ import annotations
 from datetime import timedelta
 
 from app.categories import CODES
-from app.clock import ScenarioClock
-from app.queries import count_in, latest_time, messages_after
-from app.simulator import StormScenario
-from app.timeutil import floor_hour, utcnow
+from app.common.clock import ScenarioClock
+from app.common.timeutil import floor_hour, utcnow
+from app.core import Core
+from app.demo.simulator import StormScenario
+from app.queries.messages import count_in, latest_time, messages_after
 from tests.fixtures import ManualClock
 from tests.qt_helpers import page_value, wait_markers
 
@@ -24,11 +25,11 @@ def _located(store) -> int:
 
 
 def _window(qtbot, store, web_context, clock):
-    from widgets.main_window import MainWindow
-    from widgets.worker import DbWorker
+    from widgets.shell.main_window import MainWindow
+    from widgets.tasks.worker import DbWorker
 
     worker = DbWorker()
-    window = MainWindow(store, web_context, worker, clock)
+    window = MainWindow(Core(store, clock), web_context, worker)
     qtbot.addWidget(window, before_close_func=lambda w: w.briefing.shutdown())
     window.show()
     qtbot.waitUntil(lambda: window.map_view.is_ready, timeout=20000)
@@ -36,14 +37,14 @@ def _window(qtbot, store, web_context, clock):
 
 
 def test_new_scenario_messages_reach_map_chart_and_list(qtbot, store, web_context):
-    from widgets.live import ScenarioPlayer
+    from widgets.tasks.live import ScenarioPlayer
 
     scenario = StormScenario(floor_hour(utcnow()) - timedelta(hours=6))
     clock = ManualClock(scenario.start + timedelta(hours=4))
     window, worker = _window(qtbot, store, web_context, clock)
     loads = []
     window.map_view.loadStarted.connect(lambda: loads.append(1))
-    player = ScenarioPlayer(store, worker, scenario, clock, interval_ms=100, parent=window)
+    player = ScenarioPlayer(window.core, worker, scenario, clock, interval_ms=100, parent=window)
     player.batchStored.connect(window.apply_batch)
     with qtbot.waitSignal(player.batchStored, timeout=20000):
         player.start()

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from app.queries import messages_after
+from app.queries.messages import messages_after
 from tests.fixtures import fixture_total
 from tests.qt_helpers import page_value, ready_map, wait_markers
 
@@ -30,7 +30,7 @@ def test_fixture_markers_are_drawn(qtbot, web_context, fixture_store):
 
 
 def test_calls_before_ready_are_queued_not_lost(qtbot, web_context, fixture_store):
-    from maps.view import MapView
+    from maps.qt.view import MapView
 
     view = MapView(web_context)
     qtbot.addWidget(view)
@@ -58,7 +58,7 @@ def test_guard_blocks_and_counts_outside_requests(qtbot, web_context):
 def test_popup_text_enters_dom_as_text(qtbot, web_context, store):
     from datetime import UTC, datetime
 
-    from app.intake import Incoming, store_incoming
+    from app.intake.writer import Incoming, store_incoming
 
     payload = '<img src=x onerror="window.__pwned=1">'
     store_incoming(store, [Incoming("t", payload, datetime.now(UTC), external_id="x", lat=45.0, lon=39.0,

@@ -12,13 +12,13 @@ import shapely
 from PySide6.QtCore import QBuffer, QByteArray, QIODevice
 from PySide6.QtGui import QColor, QImage
 
-from app.assistance import AssistanceRow, delete_point, list_points, save_point, to_geojson
-from app.intake import Incoming, store_incoming
-from app.mapdata import MapWindow, choropleth, incidents_in, window_points
-from app.models import Incident
-from app.queries import messages_after
-from app.regionpack import load_region_pack
-from app.timeutil import to_local
+from app.common.timeutil import to_local
+from app.core import Core
+from app.intake.writer import Incoming, store_incoming
+from app.ops.assistance import AssistanceRow, delete_point, list_points, save_point, to_geojson
+from app.queries.map import MapWindow, choropleth, incidents_in, window_points
+from app.queries.messages import messages_after
+from app.store.models import Incident
 from tests.fixtures import FIXTURE_COUNTS, FIXTURE_START, fixture_total
 from tests.qt_helpers import page_value, ready_map, wait_markers
 
@@ -48,7 +48,7 @@ def test_time_window_and_categories_filter_markers_and_heat(qtbot, web_context, 
 
 
 def _independent_rates(shared_data, store) -> dict[str, float | None]:
-    """count × 1000 / population, computed here without app.mapdata."""
+    """count × 1000 / population, computed here without app.queries.map."""
     features = json.loads((shared_data / KDA).read_text(encoding="utf-8"))["features"]
     with (shared_data / "population" / "municipal_population.csv").open(encoding="utf-8") as handle:
         population = {r["municipality"]: r["population"] for r in csv.DictReader(handle)
@@ -69,7 +69,8 @@ def test_choropleth_is_messages_per_1000_residents(qtbot, web_context, fixture_s
                       lat=(45.03 if i % 2 else 43.6) + i * 0.001, lon=38.98 if i % 2 else 39.73, category="power")
              for i in range(7)]
     store_incoming(fixture_store, extra)
-    pack = load_region_pack(shared_data / KDA)
+    pack = Core(fixture_store).load_pack(shared_data / KDA).pack  # places the stored messages again
+    assert pack is not None
     everything = MapWindow(FIXTURE_START, FIXTURE_START + timedelta(hours=4))
     values = choropleth(fixture_store, pack, everything)
     expected = _independent_rates(shared_data, fixture_store)
@@ -150,8 +151,8 @@ def test_window_back_and_forth_keeps_counts_and_clicks(qtbot, web_context, fixtu
 
 def test_settlement_labels_only_around_the_view(qtbot, web_context):
     """From zoom 9 every town qualifies for a label; only those in and around the view get one."""
-    from app.geobuild import BASEMAP_NAME
-    from app.paths import generated_dir
+    from app.common.paths import generated_dir
+    from app.region.build import BASEMAP_NAME
 
     towns = json.loads((generated_dir() / BASEMAP_NAME).read_text(encoding="utf-8"))["settlements"]
     view = ready_map(qtbot, web_context)
@@ -205,7 +206,7 @@ def _png(color: str) -> bytes:
 
 
 def test_mbtiles_tiles_are_served_with_tms_flip(qtbot, web_context, tmp_path):
-    from app.mbtiles import MBTiles
+    from app.region.mbtiles import MBTiles
 
     path = tmp_path / "base.mbtiles"
     with sqlite3.connect(path) as db:

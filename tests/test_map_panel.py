@@ -6,17 +6,18 @@ from datetime import timedelta
 
 from PySide6.QtGui import QImage
 
-from app.mapdata import MapWindow, window_points
-from app.queries import messages_after
+from app.core import Core
+from app.queries.map import MapWindow, window_points
+from app.queries.messages import messages_after
 from tests.fixtures import FIXTURE_START, ManualClock, fixture_total
 from tests.qt_helpers import page_value, wait_markers
 
 
 def _panel(qtbot, store, web_context, now):
-    from widgets.map_panel import MapPanel
-    from widgets.worker import DbWorker
+    from widgets.map.map_panel import MapPanel
+    from widgets.tasks.worker import DbWorker
 
-    panel = MapPanel(store, web_context, DbWorker(), ManualClock(now))
+    panel = MapPanel(Core(store, ManualClock(now)), web_context, DbWorker())
     qtbot.addWidget(panel)
     panel.resize(1100, 700)
     panel.show()

@@ -7,6 +7,7 @@ from datetime import timedelta
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QDockWidget
 
+from app.core import Core
 from tests.fixtures import FIXTURE_START
 
 
@@ -18,10 +19,10 @@ class FixedClock:
 
 
 def _window(qtbot, store, web_context):
-    from widgets.main_window import MainWindow
-    from widgets.worker import DbWorker
+    from widgets.shell.main_window import MainWindow
+    from widgets.tasks.worker import DbWorker
 
-    window = MainWindow(store, web_context, DbWorker(), FixedClock())
+    window = MainWindow(Core(store, FixedClock()), web_context, DbWorker())
     qtbot.addWidget(window, before_close_func=lambda w: w.briefing.shutdown())
     return window
 
@@ -65,7 +66,7 @@ def _rows(window, n):
 
 
 def test_category_correction_reaches_database_table_and_map(qtbot, fixture_store, web_context):
-    from app.queries import messages_by_ids
+    from app.queries.messages import messages_by_ids
     from tests.qt_helpers import page_value
 
     window = _loaded_window(qtbot, fixture_store, web_context)
@@ -81,8 +82,8 @@ def test_category_correction_reaches_database_table_and_map(qtbot, fixture_store
 
 
 def test_routing_and_status_with_history(qtbot, fixture_store, web_context):
-    from app.queries import messages_by_ids
-    from app.routing import add_agency, history
+    from app.ops.routing import add_agency, history
+    from app.queries.messages import messages_by_ids
 
     agency = add_agency(fixture_store, "ПАО «Россети Кубань»")
     window = _loaded_window(qtbot, fixture_store, web_context)
@@ -99,7 +100,7 @@ def test_routing_and_status_with_history(qtbot, fixture_store, web_context):
 
 
 def test_stale_version_is_refused_not_overwritten(qtbot, fixture_store, web_context):
-    from app.routing import add_agency
+    from app.ops.routing import add_agency
 
     agency = add_agency(fixture_store, "Водоканал")
     window = _loaded_window(qtbot, fixture_store, web_context)
@@ -125,7 +126,7 @@ def test_importance_and_filter_by_status(qtbot, fixture_store, web_context):
 
 def test_merge_incidents_from_selection(qtbot, fixture_store, web_context):
     from app.incidents import incident_rows, update_incidents
-    from app.queries import messages_after
+    from app.queries.messages import messages_after
 
     update_incidents(fixture_store, [r.id for r in messages_after(fixture_store, 0)])
     window = _loaded_window(qtbot, fixture_store, web_context)
@@ -142,9 +143,9 @@ def test_merge_incidents_from_selection(qtbot, fixture_store, web_context):
 
 
 def test_agency_directory_dialog(qtbot, store):
-    from app.routing import list_agencies
-    from widgets.agency_dialog import AgencyDialog
-    from widgets.worker import DbWorker
+    from app.ops.routing import list_agencies
+    from widgets.messages.agencies import AgencyDialog
+    from widgets.tasks.worker import DbWorker
 
     worker = DbWorker()
     dialog = AgencyDialog(store, worker)  # database calls on the worker: wait for each to come back

@@ -13,12 +13,12 @@ from collections.abc import Iterator
 import pytest
 from sqlalchemy import select, text
 
-from app.intake import store_incoming
-from app.locking import read_state, update_message
-from app.models import Message
-from app.opqueue import OpQueue, QueuedAction, replay, submit
-from app.store import Store, open_store
-from app.sync import ConnectionState, Listener, install_notify_triggers
+from app.intake.writer import store_incoming
+from app.ops.messages import read_state, update_message
+from app.ops.opqueue import OpQueue, QueuedAction, replay, submit
+from app.store.engine import Store, open_store
+from app.store.models import Message
+from app.sync.notify import ConnectionState, Listener, install_notify_triggers
 from tests.fixtures import fixture_messages
 from tests.pg_helpers import Peer, allow_connections, pg_database, terminate_backends, wait_until
 
@@ -156,7 +156,7 @@ def test_wall_bridge_delivers_other_seats_changes_on_the_main_thread(pg_store: S
                                                                      qtbot) -> None:
     from PySide6.QtCore import QThread
 
-    from widgets.sync_status import SyncBridge, SyncStatusIndicator
+    from widgets.tasks.sync_bridge import SyncBridge, SyncStatusIndicator
 
     bridge = SyncBridge(pg_store)
     indicator = SyncStatusIndicator(bridge)
@@ -182,7 +182,7 @@ def test_wall_bridge_delivers_other_seats_changes_on_the_main_thread(pg_store: S
 
 
 def test_sqlite_seats_see_changes_by_polling(store: Store) -> None:
-    from app.sync import Change, PollingWatcher
+    from app.sync.notify import Change, PollingWatcher
 
     changes: list[Change] = []
     watcher = PollingWatcher(store, changes.append, interval=0.1)

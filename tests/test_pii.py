@@ -6,9 +6,9 @@ from datetime import UTC, datetime
 
 import pytest
 
-from app.pii import REDACTED, contains_pii, scrub
-from app.queries import MessageRow
-from app.quotes import shorten, top_topics
+from app.briefing.quotes import shorten, top_topics
+from app.queries.messages import MessageRow
+from app.text.pii import REDACTED, contains_pii, scrub
 
 
 @pytest.mark.parametrize("secret", [

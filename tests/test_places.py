@@ -6,10 +6,10 @@ from pathlib import Path
 
 import pytest
 
-from app.gazetteer import Gazetteer, GazetteerMissingError, gazetteer
-from app.gazetteer_names import russian_name
-from app.municipalities import MunicipalityIndex, RegionPackError, load_region_pack, locate_in
-from app.places import locate_text
+from app.gazetteer.build.names import russian_name
+from app.gazetteer.lookup import Gazetteer, GazetteerMissingError, gazetteer
+from app.region import RegionPackError, load_region_pack
+from app.text.places import locate_text
 
 
 @pytest.mark.parametrize(("text", "settlement", "region"), [
@@ -73,24 +73,27 @@ def test_region_context_ranks_namesakes() -> None:
 
 
 def test_missing_gazetteer_fails_clearly(tmp_path: Path) -> None:
-    with pytest.raises(GazetteerMissingError, match="gazetteer_build"):
+    with pytest.raises(GazetteerMissingError, match=r"app\.gazetteer\.build"):
         Gazetteer.load(tmp_path / "absent.json")
 
 
-def test_municipality_by_strtree(shared_data: Path) -> None:
-    packs = load_region_pack(shared_data)
-    assert {p.region for p in packs} == {"Краснодарский край", "Ростовская область", "Республика Крым",
-                                        "Севастополь", "Волгоградская область"}
-    krasnodar = MunicipalityIndex.from_geojson(
-        shared_data / "boundaries" / "krasnodar_krai_municipalities.geojson", "Краснодарский край")
-    assert len(krasnodar.names) == len(krasnodar.geometries) == 44
-    assert krasnodar.locate(45.04534, 38.98178) == "Краснодар"
+def test_one_pack_of_several_files_places_points_in_their_subjects(shared_data: Path) -> None:
+    pack = load_region_pack(shared_data)  # the folder: boundaries/ with five files, population/
+    assert set(pack.regions) == {"Краснодарский край", "Ростовская область", "Республика Крым", "Севастополь",
+                                 "Волгоградская область"}
+    assert len(pack.files) == 5 and len(pack.names) == 44 + 55 + 25 + 10 + 38
+    krasnodar = load_region_pack(shared_data / "boundaries" / "krasnodar_krai_municipalities.geojson")
+    assert len(krasnodar.names) == 44 and set(krasnodar.regions) == {"Краснодарский край"}
+    assert krasnodar.locate(45.04534, 38.98178).name == "Краснодар"  # type: ignore[union-attr]
     assert krasnodar.locate(55.75, 37.62) is None
-    assert locate_in(packs, 47.2357, 39.7015)[1] == "Ростовская область"
+    assert pack.locate(47.2357, 39.7015).region == "Ростовская область"  # type: ignore[union-attr]
 
 
 def test_curated_settlements_lie_in_their_region_pack(shared_data: Path) -> None:
-    packs = {p.region: p for p in load_region_pack(shared_data)}
+    packs = {}
+    for path in sorted((shared_data / "boundaries").glob("*.geojson")):
+        single = load_region_pack(path)
+        packs[single.regions[0]] = single
     misplaced = [p.name for p in gazetteer().places
                  if p.region in packs and p.kind and packs[p.region].locate(p.lat, p.lon) is None]
     assert misplaced == []

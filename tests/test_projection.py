@@ -7,8 +7,8 @@ from datetime import timedelta
 import pytest
 from PySide6.QtCore import Qt
 
-from app.briefing import compute_figures
-from app.briefing_archive import record_briefing
+from app.briefing.archive import record_briefing
+from app.briefing.figures import compute_figures
 from tests.fixtures import FIXTURE_START, fixture_total
 
 END = FIXTURE_START + timedelta(hours=3)
@@ -33,7 +33,7 @@ def _png(qtbot, color: str) -> bytes:
 
 
 def test_slides_follow_page_keys_and_escape_closes(qtbot, figures):
-    from widgets.projection import ProjectionWindow
+    from widgets.briefing.projection import ProjectionWindow
 
     window = ProjectionWindow(figures, _png(qtbot, "red"), _png(qtbot, "blue"))
     qtbot.addWidget(window)
@@ -55,8 +55,8 @@ def test_slides_follow_page_keys_and_escape_closes(qtbot, figures):
 
 
 def test_archive_view_lists_briefings_off_thread(qtbot, fixture_store, figures, tmp_path):
-    from widgets.briefing_archive_view import BriefingArchiveView
-    from widgets.worker import DbWorker
+    from widgets.briefing.archive_view import BriefingArchiveView
+    from widgets.tasks.worker import DbWorker
 
     record_briefing(fixture_store, figures, pdf_path=str(tmp_path / "missing.pdf"), docx_path=None)
     worker = DbWorker()

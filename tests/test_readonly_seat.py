@@ -8,14 +8,14 @@ import pytest
 from sqlalchemy import text
 from sqlalchemy.exc import DBAPIError
 
-from app.credentials import connect_url, describe_source, settings_url
-from app.intake import store_incoming
-from app.locking import read_state, update_message
-from app.opqueue import OpQueue, QueuedAction, submit
-from app.queries import latest_messages
-from app.seat import OPERATOR, WALL, ReadOnlySeatError, attach, open_seat_store, seat_of, seat_url
-from app.store import Store, open_store
-from app.sync import Change, install_notify_triggers, watch
+from app.intake.writer import store_incoming
+from app.ops.messages import read_state, update_message
+from app.ops.opqueue import OpQueue, QueuedAction, submit
+from app.queries.messages import latest_messages
+from app.store.credentials import connect_url, describe_source, settings_url
+from app.store.engine import Store, open_store
+from app.sync.notify import Change, install_notify_triggers, watch
+from app.sync.seats import OPERATOR, WALL, ReadOnlySeatError, attach, open_seat_store, seat_of, seat_url
 from tests.fixtures import fixture_messages
 from tests.pg_helpers import pg_database, wait_until
 

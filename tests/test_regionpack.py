@@ -4,13 +4,19 @@ from __future__ import annotations
 
 import csv
 import json
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
+from sqlalchemy import select
 
-from app.regionpack import RegionPackError, load_region_pack, remember_pack, remembered_pack
+from app.core import Core
+from app.intake import Incoming, store_incoming
+from app.region.packs import RegionPackError, load_region_pack
+from app.store import Message
 
 KDA = "boundaries/krasnodar_krai_municipalities.geojson"
+MOMENT = datetime(2026, 11, 24, 12, tzinfo=UTC)
 
 
 def _csv_rows(shared: Path, region: str) -> dict[str, str]:
@@ -95,23 +101,37 @@ def test_kml_pack_loads(tmp_path):
     assert pack.municipalities[0].geometry.area == pytest.approx(0.25)
 
 
-def test_pack_is_remembered_in_settings(store, shared_data):
-    assert remembered_pack(store) is None
-    pack = load_region_pack(shared_data / KDA)
-    remember_pack(store, pack)
-    remember_pack(store, pack)  # overwrites, no duplicate key
-    boundaries, population = remembered_pack(store)
-    assert load_region_pack(boundaries, population).names == pack.names
+def test_pack_is_remembered_and_places_stored_messages(store, shared_data):
+    core = Core(store)
+    assert core.pack is None and core.settings.region_pack == ""
+    store_incoming(store, [Incoming("t", "нет света", MOMENT, external_id="1", lat=45.04534, lon=38.98178)])
+    result = core.load_pack(shared_data / KDA)
+    assert result.replaced == 1 and core.pack is not None
+    with store.engine.connect() as conn:
+        assert conn.execute(select(Message.municipality)).scalar() == "Краснодар"
+    again = Core(store)  # the next start loads the remembered pack
+    assert again.pack is not None and again.pack.names == core.pack.names and again.pack_error is None
+
+
+def test_gone_or_broken_remembered_pack_never_stops_the_start(store, tmp_path):
+    pack = tmp_path / "pack_municipalities.geojson"
+    pack.write_text(json.dumps({"type": "FeatureCollection", "features": [_feature("А", SQUARE)]}), "utf-8")
+    Core(store).load_pack(pack)
+    pack.write_text("{ broken", encoding="utf-8")
+    broken = Core(store)
+    assert broken.pack is None and "pack_municipalities.geojson" in (broken.pack_error or "")
+    pack.unlink()
+    gone = Core(store)
+    assert gone.pack is None and "не найден" in (gone.pack_error or "")
 
 
 def test_assistance_model_matches_migration_0005(tmp_path):
-    """app.assistance's model and migration 0005 agree (app.models must import app.assistance)."""
+    """The assistance points' model and migration 0005 agree."""
     from alembic.autogenerate import compare_metadata
     from alembic.migration import MigrationContext
 
-    import app.assistance  # noqa: F401  (registers the table on Base.metadata)
-    from app.models import Base
-    from app.store import open_store
+    from app.store.engine import open_store
+    from app.store.models import Base
 
     store = open_store(f"sqlite:///{tmp_path / 'cmp.sqlite3'}")
     with store.engine.connect() as conn:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from app import ru
+from app.common import ru
 
 
 @pytest.mark.parametrize(("n", "word"), [

@@ -6,7 +6,7 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from app.schedule import BriefingSchedule, ManualClock, load_schedule, period_end_for, save_schedule
+from app.briefing.schedule import BriefingSchedule, ManualClock, load_schedule, period_end_for, save_schedule
 
 T0 = datetime(2026, 11, 24, 11, 59, 58, tzinfo=UTC)  # 14:59:58 local
 
@@ -36,7 +36,7 @@ def test_schedule_is_stored_in_settings(store):
 
 
 def test_scheduler_fires_at_the_hour_with_a_controllable_clock(qtbot):
-    from widgets.briefing_scheduler import BriefingScheduler
+    from widgets.briefing.scheduler import BriefingScheduler
 
     clock = ManualClock(T0)
     scheduler = BriefingScheduler(clock, tick_ms=10)

@@ -18,8 +18,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from app.categories import CODES
-from app.settlements import BY_NAME, SETTLEMENTS, TEMPLATES
-from app.simulator import (
+from app.demo.settlements import BY_NAME, SETTLEMENTS, TEMPLATES
+from app.demo.simulator import (
     DURATION_HOURS,
     SOURCES,
     SimMessage,
@@ -211,5 +211,5 @@ def test_message_points_mostly_inside(full: list[SimMessage]) -> None:
 
 
 def test_core_imports_without_qt() -> None:
-    code = "import sys, app.simulator; assert not [m for m in sys.modules if m.startswith('PySide6')]"
+    code = "import sys, app.demo.simulator; assert not [m for m in sys.modules if m.startswith('PySide6')]"
     subprocess.run([sys.executable, "-c", code], check=True, cwd=Path(__file__).resolve().parents[1])

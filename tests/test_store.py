@@ -7,9 +7,10 @@ from datetime import UTC, datetime
 import pytest
 from sqlalchemy import text
 
-from app.intake import Incoming, dedupe_key, store_incoming
-from app.queries import hourly_counts, messages_after
-from app.store import Store, open_store, table_names
+from app.analytics.hourly import hourly_counts
+from app.intake.writer import Incoming, dedupe_key, store_incoming
+from app.queries.messages import messages_after
+from app.store.engine import Store, open_store, table_names
 from tests.fixtures import FIXTURE_COUNTS, FIXTURE_START, fixture_messages
 from tests.pg_helpers import pg_database
 
@@ -69,7 +70,7 @@ def test_models_match_migrations(tmp_path):
     from alembic.autogenerate import compare_metadata
     from alembic.migration import MigrationContext
 
-    from app.models import Base
+    from app.store.models import Base
 
     store = open_store(f"sqlite:///{tmp_path / 'cmp.sqlite3'}")
     with store.engine.connect() as conn:

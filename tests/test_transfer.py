@@ -10,11 +10,11 @@ from typing import Any
 import pytest
 from sqlalchemy import MetaData, insert, select
 
-from app.intake import Incoming, store_incoming
-from app.locking import update_message
-from app.models import Agency, CategoryCorrection, Incident, Setting
-from app.store import Store
-from app.transfer import TransferError, transfer
+from app.intake.writer import Incoming, store_incoming
+from app.ops.messages import update_message
+from app.store.engine import Store
+from app.store.models import Agency, CategoryCorrection, Incident, Setting
+from app.store.transfer import TransferError, transfer
 from tests.fixtures import fixture_messages
 from tests.pg_helpers import ROOT, pg_database
 

@@ -5,8 +5,8 @@ from __future__ import annotations
 import sqlite3
 from pathlib import Path
 
-from app.store import Store, make_engine, open_store, upgrade
-from app.upgrade import backup_if_behind, current_revision, head_revision
+from app.store.engine import Store, make_engine, open_store, upgrade
+from app.store.upgrade import backup_if_behind, current_revision, head_revision
 
 
 def _database_at(path: Path, revision: str) -> str:

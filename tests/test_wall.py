@@ -10,7 +10,8 @@ from pathlib import Path
 
 import pytest
 
-from app.playlist import Playlist, Slot, parse_playlist
+from app.core import Core
+from app.wall.playlist import Playlist, Slot, parse_playlist
 from tests.fixtures import FIXTURE_START, ManualClock, fixture_messages
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -36,8 +37,8 @@ def test_playlist_parsing_and_validation():
 
 
 def _wall(qtbot, store, web_context, clock, playlist=None):
-    from widgets.wall import WallWindow
-    from widgets.worker import DbWorker
+    from widgets.tasks.worker import DbWorker
+    from widgets.wall.wall import WallWindow
 
     worker = DbWorker()
     window = WallWindow(store, web_context, worker, clock, "Краснодарский край", playlist)
@@ -89,9 +90,9 @@ def test_wall_screenshot_at_configured_resolution(tmp_path):
 
 def test_stale_banner_follows_a_real_feed_server(qtbot, store, web_context):
     """Stop the feed server: the red banner appears; start it again: the banner goes."""
-    from app.feed import FeedConfig
-    from app.feed_server import demo_feed, start_feed_server
-    from widgets.feed_runner import FeedRunner
+    from app.demo.feed_server import demo_feed, start_feed_server
+    from app.intake.feed import FeedConfig
+    from widgets.tasks.feed_runner import FeedRunner
 
     feed = demo_feed(speed=60.0, hours_before=2.0)
     server = start_feed_server(feed)
@@ -99,7 +100,7 @@ def test_stale_banner_follows_a_real_feed_server(qtbot, store, web_context):
     config = FeedConfig(url=server.url, feed_id="wall-test", interval_s=0.4, max_attempts=1,
                         connect_timeout=0.5, read_timeout=1.0, backoff_base=0.05, backoff_cap=0.1)
     window = _wall(qtbot, store, web_context, feed.clock)
-    runner = FeedRunner(store, config, parent=window)
+    runner = FeedRunner(Core(store), config, parent=window)
     runner.healthChanged.connect(window.set_feed_health)
     runner.start()
     try:

@@ -74,7 +74,7 @@
 
   function styleMunicipality(values, max) {
     return function (feature) {
-      var v = values[feature.properties.name] || {};
+      var v = valueOf(values, feature);
       var color = rateColor(v.rate, max);
       return color ? { color: "#6b4b3e", weight: 1, fillColor: color, fillOpacity: 0.6 }
                    : { color: "#6b4b3e", weight: 1, fillColor: "#bbbbbb", fillOpacity: 0.35, dashArray: "3 3" };
@@ -85,9 +85,9 @@
     if (geojson) { s.municipalities = geojson; }
     if (!s.municipalities) { return 0; }
     var max = 0, painted = 0, labels = L.layerGroup();
-    Object.keys(values).forEach(function (k) { if (values[k].rate > max) { max = values[k].rate; } });
+    values.forEach(function (v) { if (v && v.rate > max) { max = v.rate; } });
     var layer = L.geoJSON(s.municipalities, { style: styleMunicipality(values, max), onEachFeature: function (f, l) {
-      var v = values[f.properties.name] || {};
+      var v = valueOf(values, f);
       if (v.rate !== null && v.rate !== undefined) { painted += 1; }
       l.bindTooltip(tooltipNode([f.properties.name, "Сообщений: " + (v.count || 0),
         "Население: " + fmt(v.population), "На 1000 жителей: " + fmt(v.rate)]), { sticky: true });
@@ -135,7 +135,18 @@
     s.legend.addTo(s.map);
   }
 
-  function choroplethValue(name) { return s.values ? s.values[name] || null : null; }
+  // Values come as an array in the pack's order; a feature finds its own by ``key`` (its position),
+  // never by a name from the pack used as an object key («__proto__» is a name like any other).
+  function valueOf(values, feature) {
+    var key = feature.properties.key;
+    return (Array.isArray(values) && typeof key === "number" && values[key]) || {};
+  }
+
+  function choroplethValue(name) {
+    if (!s.values || !s.municipalities) { return null; }
+    var found = s.municipalities.features.filter(function (f) { return f.properties.name === name; })[0];
+    return found ? valueOf(s.values, found) : null;
+  }
 
   // --- incidents: extents (polygons from grouping) or a point where no extent exists ---
   function setIncidents(items) {

@@ -1,0 +1,1 @@
+"""Hourly volume, baselines, spikes, KPI figures and exports of the series."""

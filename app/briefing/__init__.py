@@ -1,0 +1,1 @@
+"""The governor's briefing: figures, notes, rendering (HTML, DOCX), archive and schedule."""

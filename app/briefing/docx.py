@@ -1,0 +1,125 @@
+"""The briefing as an editable DOCX (python-docx): the same figures, tables and two images as the PDF."""
+
+from __future__ import annotations
+
+import io
+from collections.abc import Sequence
+from pathlib import Path
+
+from docx import Document
+from docx.document import Document as DocumentType
+from docx.enum.text import WD_ALIGN_PARAGRAPH
+from docx.shared import Mm, Pt
+
+from app.briefing.figures import BriefingFigures, period_phrase, since_phrase
+from app.briefing.notes import change_text, rate_text
+from app.common import ru
+from app.common.timeutil import to_local
+
+FONT = "PT Sans"
+IMAGE_WIDTH_MM = 175
+
+
+def _setup(doc: DocumentType) -> None:
+    section = doc.sections[0]
+    section.page_width, section.page_height = Mm(210), Mm(297)
+    section.left_margin, section.right_margin = Mm(20), Mm(12)
+    section.top_margin = section.bottom_margin = Mm(12)
+    style = doc.styles["Normal"]
+    style.font.name, style.font.size = FONT, Pt(10)
+
+
+def _table(doc: DocumentType, header: Sequence[str], rows: Sequence[Sequence[str]], numeric_from: int = 1) -> None:
+    table = doc.add_table(rows=1, cols=len(header))
+    table.style = "Table Grid"
+    for cell, text in zip(table.rows[0].cells, header, strict=True):
+        cell.text = text
+        cell.paragraphs[0].runs[0].bold = True
+    for values in rows:
+        cells = table.add_row().cells
+        for i, (cell, text) in enumerate(zip(cells, values, strict=True)):
+            cell.text = text
+            if i >= numeric_from:
+                cell.paragraphs[0].alignment = WD_ALIGN_PARAGRAPH.RIGHT
+
+
+def _header(doc: DocumentType, f: BriefingFigures) -> None:
+    doc.add_heading(f"Справка оперативного штаба: {f.region}", level=1)
+    meta = f"Период: {period_phrase(f)} (время местное). Сформирована {to_local(f.generated_at):%d.%m.%Y в %H:%M}."
+    if f.crisis_name:
+        meta = f"{f.crisis_name}. {meta}"
+    doc.add_paragraph(meta)
+
+
+def _key_figures(doc: DocumentType, f: BriefingFigures) -> None:
+    doc.add_heading("Основные показатели", level=2)
+    _table(doc, ("Показатель", "Значение"), [
+        (f"{ru.messages_word(f.hour_total).capitalize()} за час", ru.format_int(f.hour_total)),
+        (f"Изменение к предыдущему часу ({ru.format_int(f.previous_hour_total)})", ru.signed_percent(f.change_percent)),
+        (f"Сообщений {since_phrase(f)}", ru.format_int(f.window_total)),
+        ("Инцидентов открыто / новых / закрыто",
+         f"{ru.format_int(f.incidents.open)} / {ru.format_int(f.incidents.new)} / {ru.format_int(f.incidents.closed)}"),
+        ("Ответов просрочено / обращений в работе",
+         f"{ru.format_int(f.overdue_answers)} / {ru.format_int(f.open_answers)}"),
+    ])
+
+
+def _bullets(doc: DocumentType, title: str, lines: Sequence[str], empty: str) -> None:
+    doc.add_heading(title, level=2)
+    for line in lines:
+        doc.add_paragraph(line, style="List Bullet")
+    if not lines:
+        doc.add_paragraph(empty)
+
+
+def _tables(doc: DocumentType, f: BriefingFigures) -> None:
+    doc.add_heading("По категориям", level=2)
+    _table(doc, ("Категория", "За час", "Пред. час", "Изм.", since_phrase(f).capitalize()), [
+        (c.label, ru.format_int(c.hour), ru.format_int(c.previous), change_text(c.hour, c.previous),
+         ru.format_int(c.since_start)) for c in f.categories])
+    doc.add_heading("Территории за час", level=2)
+    _table(doc, ("Территория", "Сообщений", "На 1 000 жит."),
+           [(p.name, ru.format_int(p.count), rate_text(p.per_thousand)) for p in f.top_places])
+    for title, lines in (("Новые инциденты", f.new_incidents), ("Растущие инциденты", f.growing_incidents)):
+        doc.add_heading(title, level=2)
+        _table(doc, ("Населённый пункт", "Категория", "За час", "Пред. час"),
+               [(i.settlement, i.category, ru.format_int(i.hour), ru.format_int(i.previous)) for i in lines],
+               numeric_from=2)
+
+
+def _images(doc: DocumentType, map_png: bytes | None, chart_png: bytes | None) -> None:
+    for title, png in (("Карта обращений", map_png), ("Динамика по часам", chart_png)):
+        if png:
+            doc.add_heading(title, level=2)
+            doc.add_picture(io.BytesIO(png), width=Mm(IMAGE_WIDTH_MM))
+
+
+def _topics(doc: DocumentType, f: BriefingFigures) -> None:
+    doc.add_heading("О чём пишут жители", level=2)
+    for topic in f.topics:
+        doc.add_paragraph().add_run(
+            f"{topic.label} — {ru.format_int(topic.count)} {ru.messages_word(topic.count)} за час").bold = True
+        for quote in topic.quotes:
+            doc.add_paragraph(f"«{quote}»", style="List Bullet").runs[0].italic = True
+    doc.add_paragraph("Цитаты приведены без персональных данных (имена, ссылки, телефоны, адреса почты удалены; "
+                      "152-ФЗ).")
+
+
+def build_docx(f: BriefingFigures, map_png: bytes | None, chart_png: bytes | None) -> DocumentType:
+    """The briefing document, in the PDF's order of sections."""
+    doc = Document()
+    _setup(doc)
+    _header(doc, f)
+    _key_figures(doc, f)
+    _bullets(doc, "Выводы и рекомендации", f.notes, "Замечаний нет.")
+    _tables(doc, f)
+    _bullets(doc, "Что изменилось с предыдущей справки", f.diff, "Предыдущей справки в архиве нет.")
+    _images(doc, map_png, chart_png)
+    _topics(doc, f)
+    return doc
+
+
+def write_docx(f: BriefingFigures, map_png: bytes | None, chart_png: bytes | None, path: Path) -> Path:
+    """Write the DOCX briefing to ``path``; returns the path."""
+    build_docx(f, map_png, chart_png).save(str(path))
+    return path

@@ -1,0 +1,95 @@
+"""When briefings are due: every N hours at a given minute of the region's local time.
+
+Pure time arithmetic with an injectable clock, so the schedule can be driven
+by a test (``ManualClock``) or by the scenario clock of a drill.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import Protocol
+
+from sqlalchemy import select
+
+from app.common.timeutil import as_utc, floor_hour, to_local
+from app.store.engine import Store
+from app.store.models import Setting
+
+SETTING_KEY = "briefing_schedule"
+
+
+class Clock(Protocol):
+    def now(self) -> datetime: ...
+
+
+class ManualClock:
+    """A clock that moves only when told to (tests, rehearsals)."""
+
+    def __init__(self, start: datetime) -> None:
+        self._now = as_utc(start)
+
+    def now(self) -> datetime:
+        return self._now
+
+    def set(self, moment: datetime) -> None:
+        self._now = as_utc(moment)
+
+    def advance(self, delta: timedelta) -> None:
+        self._now += delta
+
+
+@dataclass(frozen=True)
+class BriefingSchedule:
+    """Runs at ``minute`` past every ``every_hours``-th local hour (counted from midnight)."""
+
+    minute: int = 0
+    every_hours: int = 1
+    enabled: bool = True
+
+    def __post_init__(self) -> None:
+        if not 0 <= self.minute < 60 or not 1 <= self.every_hours <= 24:
+            raise ValueError("минута 0–59, период 1–24 ч")
+
+    def _is_run_hour(self, local: datetime) -> bool:
+        return local.hour % self.every_hours == 0
+
+    def next_run(self, after: datetime) -> datetime:
+        """The first run time strictly after ``after`` (aware UTC)."""
+        candidate = floor_hour(after) + timedelta(minutes=self.minute)
+        while candidate <= as_utc(after) or not self._is_run_hour(to_local(candidate)):
+            candidate += timedelta(hours=1)
+        return candidate
+
+    def runs_between(self, last: datetime, now: datetime) -> list[datetime]:
+        """Run times in (last, now], oldest first; empty when disabled."""
+        runs: list[datetime] = []
+        current = self.next_run(last)
+        while self.enabled and current <= as_utc(now):
+            runs.append(current)
+            current = self.next_run(current)
+        return runs
+
+
+def period_end_for(run_at: datetime) -> datetime:
+    """A run at 15:00 (or 15:05) reports the hour that ended at 15:00."""
+    return floor_hour(run_at)
+
+
+def load_schedule(store: Store) -> BriefingSchedule:
+    """The configured schedule (Setting ``briefing_schedule``, JSON) or every hour at :00."""
+    with store.engine.connect() as conn:
+        raw = conn.execute(select(Setting.value).where(Setting.key == SETTING_KEY)).scalar()
+    if not raw:
+        return BriefingSchedule()
+    data = json.loads(raw)
+    return BriefingSchedule(int(data.get("minute", 0)), int(data.get("every_hours", 1)),
+                            bool(data.get("enabled", True)))
+
+
+def save_schedule(store: Store, schedule: BriefingSchedule) -> None:
+    """Store ``schedule`` for every workstation of the centre."""
+    value = json.dumps({"minute": schedule.minute, "every_hours": schedule.every_hours, "enabled": schedule.enabled})
+    with store.session() as session:
+        session.merge(Setting(key=SETTING_KEY, value=value))

@@ -1,0 +1,1 @@
+"""Leaves every other package uses: paths, clocks, time, Russian text helpers."""

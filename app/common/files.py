@@ -1,0 +1,64 @@
+"""Files the product writes (briefings, exports, archives) appear whole or not at all.
+
+``atomic_target`` yields a temporary path beside the target; the target is
+replaced only when the writer finished, so a crash or a full disk leaves the
+previous file in place and no partial file under the final name.
+"""
+
+from __future__ import annotations
+
+import os
+import uuid
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+
+class OutputError(OSError):
+    """A file could not be written; ``str()`` is one Russian sentence."""
+
+
+@contextmanager
+def atomic_target(path: str | Path) -> Iterator[Path]:
+    """A temporary path to write to; renamed over ``path`` when the block completes."""
+    target = Path(path)
+    if not target.parent.is_dir():
+        raise OutputError(f"Папка для файла не существует: {target.parent}")
+    temporary = target.with_name(f".{target.name}.{uuid.uuid4().hex[:8]}.tmp")
+    try:
+        yield temporary
+        _fsync(temporary)
+        os.replace(temporary, target)
+    except OSError as exc:
+        raise OutputError(_sentence(exc, target)) from exc
+    finally:
+        temporary.unlink(missing_ok=True)
+
+
+def write_text_atomic(path: str | Path, text: str) -> Path:
+    """Write ``text`` (UTF-8) so readers see the old or the new file, never a part."""
+    with atomic_target(path) as temporary:
+        temporary.write_text(text, encoding="utf-8", newline="\n")
+    return Path(path)
+
+
+def write_bytes_atomic(path: str | Path, data: bytes) -> Path:
+    with atomic_target(path) as temporary:
+        temporary.write_bytes(data)
+    return Path(path)
+
+
+def _fsync(path: Path) -> None:
+    if path.exists():
+        with open(path, "rb") as handle:
+            os.fsync(handle.fileno())
+
+
+def _sentence(exc: OSError, target: Path) -> str:
+    if isinstance(exc, OutputError):
+        return str(exc)
+    if exc.errno == 28:
+        return f"Нет места на диске: {target.name} не записан, прежний файл сохранён"
+    if exc.errno in (13, 1):
+        return f"Нет прав на запись: {target}"
+    return f"Файл {target} не записан: {exc.strerror or exc}"

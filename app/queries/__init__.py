@@ -1,0 +1,1 @@
+"""The read side: plain immutable rows for views."""

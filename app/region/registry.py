@@ -1,0 +1,108 @@
+"""The region profile: which federal subject a centre serves, in its names, zones and place.
+
+``region(code)`` gives the profile of one subject; ``find_region`` accepts any of its
+names («Якутия», «Республика Саха (Якутия)», «RU-SA», «sa»). Nothing else in the
+product may name a particular region: the demo's data is the only exception.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import cache
+from zoneinfo import ZoneInfo
+
+from app.region.subjects import SUBJECTS, ZONE_MUNICIPALITIES
+
+# A subject's view when neither the boundary file nor a pack gives its bounds: this far around the capital.
+FALLBACK_MARGIN_DEGREES = 2.0
+
+
+class UnknownRegionError(KeyError):
+    """No federal subject has that code or name; ``str()`` is a Russian sentence."""
+
+    def __str__(self) -> str:
+        return f"Неизвестный регион «{self.args[0]}»: укажите код вида RU-KDA или название субъекта"
+
+
+@dataclass(frozen=True)
+class Region:
+    """One federal subject as the product uses it."""
+
+    code: str
+    name: str
+    official: str
+    iso: str | None
+    zones: tuple[str, ...]
+    capital: str
+    capital_lat: float
+    capital_lon: float
+    short_names: tuple[str, ...]
+
+    @property
+    def zone(self) -> ZoneInfo:
+        """The zone of the capital: hourly buckets, schedules and the wall clock use it."""
+        return ZoneInfo(self.zones[0])
+
+    @property
+    def names(self) -> tuple[str, ...]:
+        """Every name the subject goes by, the centres' form first."""
+        return tuple(dict.fromkeys((self.name, self.official, *self.short_names)))
+
+    def zone_of(self, municipality: str | None) -> ZoneInfo:
+        """The zone a municipality keeps (subjects spanning several zones), else the capital's."""
+        if municipality:
+            for zone, names in ZONE_MUNICIPALITIES.get(self.code, {}).items():
+                if municipality in names:
+                    return ZoneInfo(zone)
+        return self.zone
+
+    def fallback_bounds(self) -> tuple[float, float, float, float]:
+        """(south, west, north, east) around the capital."""
+        m = FALLBACK_MARGIN_DEGREES
+        return self.capital_lat - m, self.capital_lon - m, self.capital_lat + m, self.capital_lon + m
+
+
+def _region(row: tuple) -> Region:
+    code, name, official, iso, zones, capital, lat, lon, short = row
+    return Region(code, name, official or name, iso or None, zones, capital, lat, lon, short)
+
+
+@cache
+def _by_code() -> dict[str, Region]:
+    return {row[0]: _region(row) for row in SUBJECTS}
+
+
+@cache
+def _by_name() -> dict[str, Region]:
+    index: dict[str, Region] = {}
+    for item in _by_code().values():
+        for name in (*item.names, item.code, item.code.removeprefix("RU-")):
+            index.setdefault(_key(name), item)
+    return index
+
+
+def _key(text: str) -> str:
+    return " ".join(text.replace("ё", "е").replace("Ё", "Е").replace("–", "—").split()).casefold()
+
+
+def regions() -> tuple[Region, ...]:
+    """All 89 subjects in the order of Article 65."""
+    return tuple(_by_code().values())
+
+
+def region(code: str) -> Region:
+    """The subject with this code (``RU-SA``); raises ``UnknownRegionError``."""
+    found = _by_code().get(code.strip().upper())
+    if found is None:
+        raise UnknownRegionError(code)
+    return found
+
+
+def find_region(text: str) -> Region | None:
+    """The subject named by a code or any of its names (case, ё and dash forms ignored)."""
+    return _by_name().get(_key(text))
+
+
+def region_by_name(name: str | None) -> Region | None:
+    """The subject of a stored region name (messages keep the centres' name)."""
+    return find_region(name) if name else None

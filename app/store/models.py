@@ -1,0 +1,229 @@
+"""SQLAlchemy 2.0 models: messages as received and briefings as issued."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+from sqlalchemy import (
+    Boolean,
+    DateTime,
+    Float,
+    ForeignKey,
+    Index,
+    Integer,
+    String,
+    Text,
+    TypeDecorator,
+    UniqueConstraint,
+    true,
+)
+from sqlalchemy.engine import Dialect
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+
+
+class UTCDateTime(TypeDecorator[datetime]):
+    """Stores naive UTC, hands back aware UTC on every backend."""
+
+    impl = DateTime
+    cache_ok = True
+
+    def process_bind_param(self, value: datetime | None, dialect: Dialect) -> datetime | None:
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            raise ValueError("naive datetime given to a UTC column")
+        return value.astimezone(UTC).replace(tzinfo=None)
+
+    def process_result_value(self, value: datetime | None, dialect: Dialect) -> datetime | None:
+        return None if value is None else value.replace(tzinfo=UTC)
+
+
+class Base(DeclarativeBase):
+    pass
+
+
+class Message(Base):
+    """One citizen message. ``dedupe_key`` is the external id or a content hash."""
+
+    __tablename__ = "messages"
+    __table_args__ = (
+        UniqueConstraint("source", "dedupe_key", name="uq_messages_source_key"),
+        Index("ix_messages_published_at", "published_at"),
+        Index("ix_messages_category_published", "category", "published_at"),
+        Index("ix_messages_incident", "incident_id"),
+        Index("ix_messages_municipality_published", "municipality", "published_at"),
+        Index("ix_messages_agency_status", "agency_id", "status"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    source: Mapped[str] = mapped_column(String(64))
+    dedupe_key: Mapped[str] = mapped_column(String(128))
+    external_id: Mapped[str | None] = mapped_column(String(128))
+    author: Mapped[str | None] = mapped_column(String(256))
+    url: Mapped[str | None] = mapped_column(String(1024))
+    text: Mapped[str] = mapped_column(Text)
+    published_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    received_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    lat: Mapped[float | None] = mapped_column(Float)
+    lon: Mapped[float | None] = mapped_column(Float)
+    address: Mapped[str | None] = mapped_column(String(512))
+    settlement: Mapped[str | None] = mapped_column(String(128))
+    municipality: Mapped[str | None] = mapped_column(String(128))
+    region: Mapped[str | None] = mapped_column(String(128))
+    category: Mapped[str] = mapped_column(String(32), default="other")
+    secondary_category: Mapped[str | None] = mapped_column(String(32))
+    status: Mapped[str] = mapped_column(String(32), default="new")
+    # classifier output (0003)
+    confidence: Mapped[float | None] = mapped_column(Float)
+    is_complaint: Mapped[bool] = mapped_column(Boolean, default=True, server_default=true())
+    explanation: Mapped[str | None] = mapped_column(Text)
+    category_source: Mapped[str] = mapped_column(String(16), default="source", server_default="source")
+    incident_id: Mapped[int | None] = mapped_column(Integer)
+    # routing and deadlines (0004)
+    agency_id: Mapped[int | None] = mapped_column(Integer)
+    importance: Mapped[str] = mapped_column(String(16), default="normal", server_default="normal")
+    assigned_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    first_answer_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    final_answer_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    version: Mapped[int] = mapped_column(Integer, default=1, server_default="1")
+
+
+class Briefing(Base):
+    """An issued briefing: its period, its figures (JSON) and the files written."""
+
+    __tablename__ = "briefings"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    region: Mapped[str] = mapped_column(String(128))
+    period_start: Mapped[datetime] = mapped_column(UTCDateTime())
+    period_end: Mapped[datetime] = mapped_column(UTCDateTime())
+    generated_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    figures_json: Mapped[str] = mapped_column(Text)
+    pdf_path: Mapped[str | None] = mapped_column(String(1024))
+    docx_path: Mapped[str | None] = mapped_column(String(1024))
+
+
+class Quarantine(Base):
+    """A rejected input row with the reason and the original content."""
+
+    __tablename__ = "quarantine"
+    __table_args__ = (Index("ix_quarantine_received_at", "received_at"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    source: Mapped[str] = mapped_column(String(64))
+    location: Mapped[str | None] = mapped_column(String(512))
+    reason: Mapped[str] = mapped_column(String(512))
+    raw: Mapped[str] = mapped_column(Text)
+    received_at: Mapped[datetime] = mapped_column(UTCDateTime())
+
+
+class FeedState(Base):
+    """Cursor, ETag and health of one feed; the cursor commits with the messages it covers."""
+
+    __tablename__ = "feed_state"
+
+    feed_id: Mapped[str] = mapped_column(String(128), primary_key=True)
+    cursor: Mapped[str | None] = mapped_column(String(512))
+    etag: Mapped[str | None] = mapped_column(String(512))
+    last_attempt_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    last_success_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    last_error: Mapped[str | None] = mapped_column(Text)
+    last_error_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    error_count: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    messages_total: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+
+
+class Incident(Base):
+    """Messages of one category, place and time grouped into one event."""
+
+    __tablename__ = "incidents"
+    __table_args__ = (Index("ix_incidents_last_seen", "last_seen"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    category: Mapped[str] = mapped_column(String(32))
+    settlement: Mapped[str | None] = mapped_column(String(128))
+    municipality: Mapped[str | None] = mapped_column(String(128))
+    region: Mapped[str | None] = mapped_column(String(128))
+    first_seen: Mapped[datetime] = mapped_column(UTCDateTime())
+    last_seen: Mapped[datetime] = mapped_column(UTCDateTime())
+    message_count: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    lat: Mapped[float | None] = mapped_column(Float)
+    lon: Mapped[float | None] = mapped_column(Float)
+    extent: Mapped[str | None] = mapped_column(Text)
+    status: Mapped[str] = mapped_column(String(16), default="open", server_default="open")
+    merged_into: Mapped[int | None] = mapped_column(Integer)
+
+
+class CategoryCorrection(Base):
+    """An operator's category decision; it wins over the classifier."""
+
+    __tablename__ = "category_corrections"
+    __table_args__ = (Index("ix_category_corrections_message", "message_id"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    message_id: Mapped[int] = mapped_column(ForeignKey("messages.id", ondelete="CASCADE"))
+    category: Mapped[str] = mapped_column(String(32))
+    secondary_category: Mapped[str | None] = mapped_column(String(32))
+    operator: Mapped[str | None] = mapped_column(String(128))
+    corrected_at: Mapped[datetime] = mapped_column(UTCDateTime())
+
+
+class Agency(Base):
+    """A responsible agency or municipality messages are routed to."""
+
+    __tablename__ = "agencies"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    name: Mapped[str] = mapped_column(String(256), unique=True)
+    kind: Mapped[str] = mapped_column(String(32), default="agency", server_default="agency")
+    municipality: Mapped[str | None] = mapped_column(String(128))
+
+
+class StatusHistory(Base):
+    __tablename__ = "status_history"
+    __table_args__ = (Index("ix_status_history_message", "message_id"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    message_id: Mapped[int] = mapped_column(ForeignKey("messages.id", ondelete="CASCADE"))
+    status: Mapped[str] = mapped_column(String(32))
+    operator: Mapped[str | None] = mapped_column(String(128))
+    at: Mapped[datetime] = mapped_column(UTCDateTime())
+    note: Mapped[str | None] = mapped_column(Text)
+
+
+class CampaignMark(Base):
+    """An official announcement; message rates before and after it show its effect."""
+
+    __tablename__ = "campaign_marks"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    category: Mapped[str | None] = mapped_column(String(32))
+    municipality: Mapped[str | None] = mapped_column(String(128))
+    at: Mapped[datetime] = mapped_column(UTCDateTime())
+    title: Mapped[str] = mapped_column(String(512))
+
+
+class Setting(Base):
+    """Shared key-value settings (crisis start, briefing schedule…), JSON values."""
+
+    __tablename__ = "settings"
+
+    key: Mapped[str] = mapped_column(String(128), primary_key=True)
+    value: Mapped[str] = mapped_column(Text)
+
+
+
+class AssistancePoint(Base):
+    __tablename__ = "assistance_points"
+    __table_args__ = (Index("ix_assistance_points_status", "status"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    kind: Mapped[str] = mapped_column(String(32))
+    name: Mapped[str] = mapped_column(String(256))
+    lat: Mapped[float] = mapped_column(Float)
+    lon: Mapped[float] = mapped_column(Float)
+    address: Mapped[str | None] = mapped_column(String(512))
+    status: Mapped[str] = mapped_column(String(16), default="open", server_default="open")
+    hours: Mapped[str | None] = mapped_column(String(128))
+    notes: Mapped[str | None] = mapped_column(Text)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime())

@@ -1,0 +1,1 @@
+"""Several seats on one database: notifications, seat roles."""

@@ -1,0 +1,1 @@
+"""What a Russian message says: category, places, personal data."""

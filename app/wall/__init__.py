@@ -1,0 +1,1 @@
+"""Qt-free model of the wall display."""

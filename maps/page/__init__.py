@@ -1,0 +1,1 @@
+"""Map page building with folium (no Qt)."""

@@ -1,0 +1,67 @@
+"""Local URLs for every web asset the pages use; nothing points at a CDN.
+
+The ``app://`` scheme handler serves these hosts:
+``assets`` (npm packages from resources/web/node_modules), ``static`` (our own
+JS/CSS in resources/web/static), ``folium`` (files shipped in folium's wheel)
+and ``pages`` (generated HTML held in memory).
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import folium
+
+from app.common.paths import generated_dir, resources_dir, web_modules_dir
+
+SCHEME = "app"
+ASSETS = f"{SCHEME}://assets/"
+STATIC = f"{SCHEME}://static/"
+FOLIUM = f"{SCHEME}://folium/"
+PAGES = f"{SCHEME}://pages/"
+GENERATED = f"{SCHEME}://generated/"
+TILES = f"{SCHEME}://tiles/"
+
+LEAFLET_JS = [
+    ("leaflet", ASSETS + "leaflet/dist/leaflet.js"),
+    ("jquery", ASSETS + "jquery/dist/jquery.min.js"),
+    ("bootstrap", ASSETS + "bootstrap/dist/js/bootstrap.bundle.min.js"),
+    ("awesome_markers", ASSETS + "leaflet.awesome-markers/dist/leaflet.awesome-markers.js"),
+]
+LEAFLET_CSS = [
+    ("leaflet_css", ASSETS + "leaflet/dist/leaflet.css"),
+    ("bootstrap_css", ASSETS + "bootstrap/dist/css/bootstrap.min.css"),
+    ("awesome_markers_font_css", ASSETS + "@fortawesome/fontawesome-free/css/all.min.css"),
+    ("awesome_markers_css", ASSETS + "leaflet.awesome-markers/dist/leaflet.awesome-markers.css"),
+]
+MARKERCLUSTER_JS = [("markerclusterjs", ASSETS + "leaflet.markercluster/dist/leaflet.markercluster.js")]
+MARKERCLUSTER_CSS = [
+    ("markerclustercss", ASSETS + "leaflet.markercluster/dist/MarkerCluster.css"),
+    ("markerclusterdefaultcss", ASSETS + "leaflet.markercluster/dist/MarkerCluster.Default.css"),
+]
+HEAT_JS = [("leaflet-heat.js", FOLIUM + "leaflet_heat.min.js")]
+QWEBCHANNEL_JS = "qrc:///qtwebchannel/qwebchannel.js"
+
+
+def static_dir() -> Path:
+    return resources_dir() / "web" / "static"
+
+
+def folium_dir() -> Path:
+    return Path(folium.__file__).resolve().parent / "templates"
+
+
+def roots() -> dict[str, Path]:
+    """Host name of an ``app://`` URL → the directory it serves from."""
+    return {"assets": web_modules_dir(), "static": static_dir(), "folium": folium_dir(), "generated": generated_dir()}
+
+
+def resolve(host: str, path: str) -> Path | None:
+    """File behind ``app://host/path``, or None when outside the served roots."""
+    root = roots().get(host)
+    if root is None:
+        return None
+    candidate = (root / path.lstrip("/")).resolve()
+    if not candidate.is_relative_to(root.resolve()) or not candidate.is_file():
+        return None
+    return candidate

@@ -1,0 +1,1 @@
+"""The standalone press map (no Qt)."""

@@ -1,0 +1,1 @@
+"""The QtWebEngine bridge: app:// scheme, offline guard, MapView."""

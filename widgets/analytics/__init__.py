@@ -1,0 +1,1 @@
+"""Hourly chart, KPI tiles, alerts."""

@@ -1,0 +1,1 @@
+"""Points of assistance: dialog, form, actions."""

@@ -1,0 +1,1 @@
+"""Briefing making, PDF, archive, schedule, projection."""

@@ -1,0 +1,1 @@
+"""File import dialog."""

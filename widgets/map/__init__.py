@@ -1,0 +1,1 @@
+"""The operational map panel."""

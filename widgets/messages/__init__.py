@@ -1,0 +1,1 @@
+"""Message list, filters, operator actions, agencies, incidents."""

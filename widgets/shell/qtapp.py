@@ -1,0 +1,57 @@
+"""Creating the QApplication the way QtWebEngine needs it, and tearing it down safely."""
+
+from __future__ import annotations
+
+import os
+import sys
+import time
+from collections.abc import Callable
+
+from PySide6.QtCore import QCoreApplication, QEventLoop, QTimer
+from PySide6.QtWidgets import QApplication
+
+from maps.qt.web import WebContext, register_app_scheme
+
+
+def prepare_environment(headless: bool) -> None:
+    """Environment QtWebEngine reads at start-up; must run before QApplication."""
+    if headless:
+        os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+    if hasattr(os, "geteuid") and os.geteuid() == 0:
+        # Chromium refuses to start its sandbox as root; ordinary users keep the sandbox.
+        flags = os.environ.get("QTWEBENGINE_CHROMIUM_FLAGS", "")
+        if "--no-sandbox" not in flags:
+            os.environ["QTWEBENGINE_CHROMIUM_FLAGS"] = f"{flags} --no-sandbox".strip()
+    os.environ.setdefault("QT_LOGGING_RULES", "qt.webenginecontext.debug=false")
+
+
+def create_application(headless: bool = False) -> QApplication:
+    prepare_environment(headless)
+    register_app_scheme()
+    app = QApplication.instance() or QApplication(sys.argv[:1])
+    app.setApplicationName("opershtab")
+    app.setApplicationDisplayName("Оперштаб")
+    app.setOrganizationName("opershtab")
+    return app  # type: ignore[return-value]
+
+
+def spin_until(predicate: Callable[[], bool], timeout_s: float, step_ms: int = 20) -> bool:
+    """Run the event loop until ``predicate()`` holds or the time is up."""
+    deadline = time.monotonic() + timeout_s
+    loop = QEventLoop()
+    while not predicate():
+        if time.monotonic() > deadline:
+            return False
+        QTimer.singleShot(step_ms, loop.quit)
+        loop.exec()
+    return True
+
+
+def teardown(context: WebContext, *widgets: object) -> None:
+    """Delete views and pages before their profile, or QtWebEngine crashes at exit."""
+    for widget in widgets:
+        widget.deleteLater()  # type: ignore[attr-defined]
+    spin_until(lambda: False, 0.2)
+    context.deleteLater()
+    QCoreApplication.sendPostedEvents(None, 0)
+    spin_until(lambda: False, 0.1)

@@ -1,0 +1,1 @@
+"""Background work: database worker, feed runner, live sources, sync bridge."""

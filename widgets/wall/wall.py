@@ -1,0 +1,179 @@
+"""The wall display: map, hourly chart, KPI tiles, ticker, clock; a playlist of views."""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+
+from PySide6.QtCore import Qt, QTimer
+from PySide6.QtGui import QKeyEvent
+from PySide6.QtWidgets import QHBoxLayout, QLabel, QStackedWidget, QVBoxLayout, QWidget
+
+from app.common.timeutil import to_local
+from app.intake.feed_state import FeedHealth
+from app.queries.messages import MessageRow
+from app.store.engine import Store
+from app.wall.playlist import VIEW_TITLES, Playlist
+from app.wall.snapshot import WallSnapshot, wall_snapshot
+from maps.qt.view import MapView
+from maps.qt.web import WebContext
+from widgets.analytics.hourly_chart import HourlyChart
+from widgets.tasks.live import LiveBatch
+from widgets.tasks.worker import DbWorker
+from widgets.wall.panels import KpiTiles, SlidePanel, briefing_lines, focus_lines, ticker_text
+from widgets.wall.theme import STYLESHEET, WALL_PANEL
+
+TICK_MS = 1000
+TICKER_EVERY = 6  # seconds per ticker line
+OVERVIEW = (45.1, 39.2, 7)
+WALL_WINDOW = timedelta(hours=24)  # the wall shows a day; older markers are dropped
+
+
+class WallWindow(QWidget):
+    """Unattended display; staleness and alerts are shown as banners, never hidden."""
+
+    def __init__(self, store: Store, context: WebContext, worker: DbWorker, clock: object,
+                 region: str, playlist: Playlist | None = None) -> None:
+        super().__init__()
+        self.setObjectName("WallWindow")
+        self.setWindowTitle(f"Оперштаб — {region}")
+        self.setStyleSheet(STYLESHEET)
+        self.store, self.worker, self.clock, self.playlist = store, worker, clock, playlist or Playlist()
+        self.snapshot: WallSnapshot | None = None
+        self._ticker_rows: tuple[MessageRow, ...] = ()
+        self._ticks = 0
+        self._build(context, region)
+        self._timer = QTimer(self)
+        self._timer.setInterval(TICK_MS)
+        self._timer.timeout.connect(self._on_timer_timeout)
+        self._timer.start()
+
+    def _build(self, context: WebContext, region: str) -> None:
+        self.region_label = self._label(region, "WallRegion")
+        self.view_title = self._label(VIEW_TITLES[self.playlist.current.view], "WallViewTitle")
+        self.clock_label = self._label("", "WallClock")
+        self.stale_banner = self._label("", "StaleBanner", visible=False)
+        self.alert_banner = self._label("", "AlertBanner", visible=False)
+        self.ticker = self._label("", "Ticker")
+        self.map_view = MapView(context, parent=self)
+        self.chart = HourlyChart()
+        self.chart.setBackground(WALL_PANEL)
+        self.chart.setTitle("Сообщения по часам", color="#f2f4f8", size="14pt")
+        self.tiles = KpiTiles()
+        self.focus_panel, self.briefing_panel = SlidePanel(), SlidePanel()
+        self.side = QStackedWidget()
+        self.side.addWidget(self._overview_panel())
+        self.side.addWidget(self.focus_panel)
+        self.side.addWidget(self.briefing_panel)
+        self.setLayout(self._layout())
+
+    def _label(self, text: str, name: str, visible: bool = True) -> QLabel:
+        label = QLabel(text)
+        label.setObjectName(name)
+        label.setTextFormat(Qt.TextFormat.PlainText)  # public text never renders as rich text
+        label.setVisible(visible)
+        return label
+
+    def _overview_panel(self) -> QWidget:
+        panel = QWidget()
+        layout = QVBoxLayout(panel)
+        layout.addWidget(self.tiles, 1)
+        layout.addWidget(self.chart, 1)
+        return panel
+
+    def _layout(self) -> QVBoxLayout:
+        top = self.top_bar = QHBoxLayout()
+        top.addWidget(self.region_label)
+        top.addStretch(1)
+        top.addWidget(self.view_title)
+        top.addStretch(1)
+        top.addWidget(self.clock_label)
+        body = QHBoxLayout()
+        body.addWidget(self.map_view, 62)
+        body.addWidget(self.side, 38)
+        layout = QVBoxLayout()
+        for part in (top, self.stale_banner, self.alert_banner, body, self.ticker):
+            (layout.addLayout if isinstance(part, QHBoxLayout) else layout.addWidget)(part)
+        layout.setStretch(3, 1)
+        return layout
+
+    # live data
+    def apply_batch(self, batch: LiveBatch) -> None:
+        self.map_view.prune_before(batch.now - WALL_WINDOW)
+        self.map_view.add_messages([row for row in batch.rows if row.published_at >= batch.now - WALL_WINDOW])
+        self.chart.set_counts(batch.counts)
+        self.refresh()
+
+    def refresh(self) -> None:
+        now = self.clock.now()
+        self.worker.run(lambda: wall_snapshot(self.store, now), self._on_snapshot, owner=self)
+
+    def _on_snapshot(self, snap: WallSnapshot) -> None:
+        self.snapshot = snap
+        self._ticker_rows = snap.ticker
+        self.tiles.show_snapshot(snap)
+        self.focus_panel.show_lines(*focus_lines(snap))
+        self.briefing_panel.show_lines(*briefing_lines(snap))
+        self.show_alerts(list(snap.alerts))
+        if not self.ticker.text() and snap.ticker:
+            self._show_ticker(0)
+
+    # banners
+    def set_feed_state(self, stale: bool, since: datetime | None) -> None:
+        """Red banner while the feed has not succeeded within its threshold."""
+        if stale:
+            when = to_local(since).strftime("%H:%M %d.%m") if since else "запуска"
+            self.stale_banner.setText(f"НЕТ НОВЫХ ДАННЫХ от источника с {when} — картина может быть устаревшей")
+        self.stale_banner.setVisible(stale)
+
+    def show_connection(self, indicator: QWidget) -> None:
+        """The shared-database connection state, next to the clock."""
+        self.top_bar.insertWidget(self.top_bar.count() - 1, indicator)
+
+    def set_feed_health(self, health: FeedHealth) -> None:
+        """The banner follows the feed: stale when no poll succeeded within its threshold."""
+        self.set_feed_state(health.state == "stale", health.last_success_at)
+
+    def show_alerts(self, texts: list[str]) -> None:
+        self.alert_banner.setText("  •  ".join(texts[:3]))
+        self.alert_banner.setVisible(bool(texts))
+
+    # playlist and clock
+    def _on_timer_timeout(self) -> None:
+        self._ticks += 1
+        self.clock_label.setText(to_local(self.clock.now()).strftime("%H:%M"))
+        if self.playlist.advance(TICK_MS / 1000):
+            self._show_view()
+        if self._ticks % TICKER_EVERY == 0 and self._ticker_rows:
+            self._show_ticker(self._ticks // TICKER_EVERY)
+
+    def _show_ticker(self, index: int) -> None:
+        self.ticker.setText(ticker_text(self._ticker_rows[index % len(self._ticker_rows)]))
+
+    def _show_view(self) -> None:
+        view = self.playlist.current.view
+        self.side.setCurrentIndex(("overview", "focus", "briefing").index(view))
+        title = VIEW_TITLES[view] + (" (пауза)" if self.playlist.paused else "")
+        self.view_title.setText(title)
+        spot = self.snapshot.hotspot if self.snapshot else None
+        if view == "focus" and spot:
+            self.map_view.fly_to(spot.lat, spot.lon, 11)
+        elif view == "overview":
+            self.map_view.fly_to(*OVERVIEW)
+
+    def keyPressEvent(self, event: QKeyEvent) -> None:  # noqa: N802 (Qt API)
+        key = event.key()
+        if key == Qt.Key.Key_Space:
+            self.playlist.toggle_pause()
+        elif key in (Qt.Key.Key_Right, Qt.Key.Key_PageDown):
+            self.playlist.skip(1)
+        elif key in (Qt.Key.Key_Left, Qt.Key.Key_PageUp):
+            self.playlist.skip(-1)
+        elif key == Qt.Key.Key_F11:
+            self.showNormal() if self.isFullScreen() else self.showFullScreen()
+            return
+        else:
+            super().keyPressEvent(event)
+            return
+        self._show_view()
+
+
