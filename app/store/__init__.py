@@ -11,6 +11,8 @@ from app.store.models import (
     FeedState,
     Incident,
     Message,
+    OfficialWarning,
+    Overlay,
     Quarantine,
     Setting,
     StatusHistory,
@@ -19,6 +21,6 @@ from app.store.models import (
 
 __all__ = [
     "Agency", "AssistancePoint", "Base", "Briefing", "CampaignMark", "CategoryCorrection", "FeedState", "Incident",
-    "Message", "Quarantine", "Setting", "StatusHistory", "Store", "UTCDateTime", "make_engine", "open_store",
-    "table_names",
+    "Message", "OfficialWarning", "Overlay", "Quarantine", "Setting", "StatusHistory", "Store", "UTCDateTime",
+    "make_engine", "open_store", "table_names",
 ]

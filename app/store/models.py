@@ -227,3 +227,45 @@ class AssistancePoint(Base):
     hours: Mapped[str | None] = mapped_column(String(128))
     notes: Mapped[str | None] = mapped_column(Text)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime())
+
+
+class OfficialWarning(Base):
+    """An official warning (CAP 1.2): its areas as GeoJSON, severity and validity."""
+
+    __tablename__ = "warnings"
+    __table_args__ = (UniqueConstraint("source", "identifier", name="uq_warnings_source_identifier"),
+                      Index("ix_warnings_expires", "expires"))
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    source: Mapped[str] = mapped_column(String(128))
+    identifier: Mapped[str] = mapped_column(String(256))
+    sender: Mapped[str | None] = mapped_column(String(256))
+    sent: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    status: Mapped[str | None] = mapped_column(String(32))
+    msg_type: Mapped[str | None] = mapped_column(String(32))
+    event: Mapped[str | None] = mapped_column(String(256))
+    severity: Mapped[str | None] = mapped_column(String(32))
+    urgency: Mapped[str | None] = mapped_column(String(32))
+    certainty: Mapped[str | None] = mapped_column(String(32))
+    headline: Mapped[str | None] = mapped_column(String(512))
+    description: Mapped[str | None] = mapped_column(Text)
+    area_desc: Mapped[str | None] = mapped_column(String(1024))
+    geometry: Mapped[str | None] = mapped_column(Text)
+    effective: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    expires: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    received_at: Mapped[datetime] = mapped_column(UTCDateTime())
+
+
+class Overlay(Base):
+    """A map layer imported by the centre: flood zones, evacuation points, grid sections."""
+
+    __tablename__ = "overlays"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    name: Mapped[str] = mapped_column(String(256))
+    color: Mapped[str] = mapped_column(String(16), default="#1f77b4", server_default="#1f77b4")
+    source_file: Mapped[str | None] = mapped_column(String(1024))
+    features: Mapped[str] = mapped_column(Text)
+    visible: Mapped[bool] = mapped_column(Boolean, default=True, server_default=true())
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime())
+
