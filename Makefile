@@ -13,7 +13,10 @@ PYTEST_ARGS ?=
 # PyInstaller's analysis, dpkg-deb/xz for the .deb, iproute2 to bring loopback up under unshare -n).
 SYSTEM_PACKAGES := libxcb-icccm4 libxcb-keysyms1 libxcb-cursor0 binutils dpkg xz-utils iproute2
 
-.PHONY: setup run test test-sqlite test-pg lint selftest package bench drills clean distclean
+NOQT_VENV := .venv-noqt
+QT_PACKAGES := PySide6 pyqtgraph folium pytest-qt pyinstaller
+
+.PHONY: setup run test test-sqlite test-pg test-noqt lint selftest package bench drills clean distclean
 
 setup: $(STAMPS)/system $(STAMPS)/python $(STAMPS)/web $(STAMPS)/geodata $(STAMPS)/gazetteer
 
@@ -60,14 +63,30 @@ lint: setup
 	$(VENV)/bin/mypy
 
 # The whole suite on SQLite, then again on PostgreSQL (DB=postgresql; skipped with a reason
-# when no server answers at 127.0.0.1:5432). The packaging build runs once, in the first pass.
-test: setup lint test-sqlite test-pg
+# when no server answers at 127.0.0.1:5432), then the Qt-free tests in a virtualenv without Qt
+# (PySide6, pyqtgraph, folium and pytest-qt absent: app/ must work without them).
+# The packaging build runs once, in the first pass.
+test: setup lint test-sqlite test-pg test-noqt
 
 test-sqlite: setup
 	$(QT_ENV) $(PY) -m pytest $(PYTEST_ARGS)
 
 test-pg: setup
 	DB=postgresql $(QT_ENV) $(PY) -m pytest -m "not slow" $(PYTEST_ARGS)
+
+$(STAMPS)/noqt: pyproject.toml constraints.txt $(STAMPS)/python
+	test -x $(NOQT_VENV)/bin/python || $(PYTHON) -m venv $(NOQT_VENV)
+	$(NOQT_VENV)/bin/python -m pip install --quiet --upgrade "pip>=24,<27"
+	$(PY) -c 'import sys, tomllib; p = tomllib.load(open("pyproject.toml", "rb"))["project"]; \
+	  skip = tuple(sys.argv[1:]); deps = p["dependencies"] + p["optional-dependencies"]["dev"]; \
+	  print("\n".join(d for d in deps if not d.startswith(skip)))' $(QT_PACKAGES) > $(STAMPS)/noqt-requirements.txt
+	$(NOQT_VENV)/bin/python -m pip install --quiet -c constraints.txt -r $(STAMPS)/noqt-requirements.txt
+	$(NOQT_VENV)/bin/python -m pip install --quiet --no-deps -e .
+	! $(NOQT_VENV)/bin/python -c "import PySide6" 2>/dev/null
+	touch $@
+
+test-noqt: setup $(STAMPS)/noqt
+	$(NOQT_VENV)/bin/python -m pytest -q -p no:cacheprovider $(PYTEST_ARGS)
 
 package: setup
 	$(VENV)/bin/pyinstaller --noconfirm --clean --log-level WARN --distpath dist --workpath build packaging/opershtab.spec
@@ -91,4 +110,4 @@ clean:
 	rm -rf $(STAMPS) resources/generated .pytest_cache
 
 distclean: clean
-	rm -rf $(VENV) $(WEB)/node_modules
+	rm -rf $(VENV) $(NOQT_VENV) $(WEB)/node_modules

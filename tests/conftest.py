@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import importlib.util
 import os
+import re
 import shutil
 import tempfile
 from collections.abc import Iterator
@@ -35,6 +37,24 @@ PG_ADMIN_URL = os.environ.get("OPERSHTAB_PG_ADMIN_URL", "postgresql+psycopg://po
 
 
 FIXTURE_REGION = "RU-KDA"  # the storm fixtures of tests/fixtures.py lie in Krasnodar Krai
+QT_AVAILABLE = importlib.util.find_spec("PySide6") is not None
+_NEEDS_QT = re.compile(r"qtbot|qapp|web_context|\bwidgets\b|\bmaps\.|PySide6|pyqtgraph")
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """Without Qt, tests marked ``gui`` (commands that open Qt in a child process) are deselected."""
+    if QT_AVAILABLE:
+        return
+    kept = [item for item in items if item.get_closest_marker("gui") is None]
+    config.hook.pytest_deselected(items=[item for item in items if item not in kept])
+    items[:] = kept
+
+
+def pytest_ignore_collect(collection_path: Path, config: pytest.Config) -> bool | None:
+    """In the headless job (Qt uninstalled) only the Qt-free test modules are collected."""
+    if QT_AVAILABLE or collection_path.suffix != ".py" or not collection_path.name.startswith("test_"):
+        return None
+    return True if _NEEDS_QT.search(collection_path.read_text(encoding="utf-8")) else None
 
 
 def pytest_configure(config: pytest.Config) -> None:

@@ -7,6 +7,7 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
 from docx import Document
 from pypdf import PdfReader
 
@@ -14,6 +15,8 @@ from app.intake.writer import store_incoming
 from app.store.engine import open_store
 from tests.fixtures import fixture_messages, fixture_total
 from tests.test_briefing import _pdf_text, embedded_fonts
+
+pytestmark = pytest.mark.gui  # the commands here open Qt (map, PDF)
 
 ROOT = Path(__file__).resolve().parents[1]
 EMPTY_FONTCONFIG = '<?xml version="1.0"?>\n<!DOCTYPE fontconfig SYSTEM "fonts.dtd">\n<fontconfig></fontconfig>\n'

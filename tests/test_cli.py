@@ -8,11 +8,14 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
 from pypdf import PdfReader
 
 from app.intake.writer import store_incoming
 from app.store.engine import open_store
 from tests.fixtures import FIXTURE_START, fixture_messages
+
+pytestmark = pytest.mark.gui  # the commands here open Qt (map, PDF)
 
 ROOT = Path(__file__).resolve().parents[1]
 
