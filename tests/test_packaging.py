@@ -115,7 +115,7 @@ def test_selftest_from_moved_copy_offline_without_fonts(bundle: Path, tmp_path: 
     result = json.loads(done.stdout.strip().splitlines()[-1])
     assert result["ok"] and result["leaflet_loaded"] and result["blocked_requests"] == 0
     assert result["markers_rendered"] == result["markers_expected"] > 0
-    for key in ("db_ok", "pdf_ok", "bundle_ok"):  # bundle checks, once selftest merges them
+    for key in ("db_ok", "pdf_ok", "gpkg_ok", "bundle_ok"):  # bundle checks, once selftest merges them
         assert result.get(key, True), result
     assert not (copy.parent / "opershtab.sqlite3").exists()  # nothing written into the install folder
 

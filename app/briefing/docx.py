@@ -1,10 +1,19 @@
-"""The briefing as an editable DOCX (python-docx): the same figures, tables and two images as the PDF."""
+"""The briefing as an editable DOCX (python-docx): the same figures, tables and two images as the PDF.
+
+Public text (quotes, place names, warnings) may hold characters XML cannot carry
+(U+0001, lone surrogates): python-docx refuses them and the whole document would
+fail, so every text of the figures is cleaned first. The file is written to a
+temporary name and renamed when complete (``atomic_target``).
+"""
 
 from __future__ import annotations
 
+import dataclasses
 import io
+import re
 from collections.abc import Sequence
 from pathlib import Path
+from typing import Any
 
 from docx import Document
 from docx.document import Document as DocumentType
@@ -14,10 +23,25 @@ from docx.shared import Mm, Pt
 from app.briefing.figures import BriefingFigures, period_phrase, since_phrase
 from app.briefing.notes import change_text, rate_text
 from app.common import ru
+from app.common.cells import clean_text
+from app.common.files import atomic_target
 from app.common.timeutil import to_local
 
 FONT = "PT Sans"
 IMAGE_WIDTH_MM = 175
+_SURROGATE = re.compile(r"[\ud800-\udfff]")
+
+
+def xml_safe(value: Any) -> Any:
+    """``value`` with every string in it (through tuples and dataclasses) free of XML-forbidden characters."""
+    if isinstance(value, str):
+        return _SURROGATE.sub("", clean_text(value))
+    if isinstance(value, tuple):
+        return tuple(xml_safe(v) for v in value)
+    if dataclasses.is_dataclass(value) and not isinstance(value, type):
+        changes = {f.name: xml_safe(getattr(value, f.name)) for f in dataclasses.fields(value) if f.init}
+        return dataclasses.replace(value, **changes)
+    return value
 
 
 def _setup(doc: DocumentType) -> None:
@@ -107,10 +131,13 @@ def _topics(doc: DocumentType, f: BriefingFigures) -> None:
 
 def build_docx(f: BriefingFigures, map_png: bytes | None, chart_png: bytes | None) -> DocumentType:
     """The briefing document, in the PDF's order of sections."""
+    f = xml_safe(f)
     doc = Document()
     _setup(doc)
     _header(doc, f)
     _key_figures(doc, f)
+    if f.warnings:
+        _bullets(doc, "Действующие официальные предупреждения", f.warnings, "")
     _bullets(doc, "Выводы и рекомендации", f.notes, "Замечаний нет.")
     _tables(doc, f)
     _bullets(doc, "Что изменилось с предыдущей справки", f.diff, "Предыдущей справки в архиве нет.")
@@ -120,6 +147,9 @@ def build_docx(f: BriefingFigures, map_png: bytes | None, chart_png: bytes | Non
 
 
 def write_docx(f: BriefingFigures, map_png: bytes | None, chart_png: bytes | None, path: Path) -> Path:
-    """Write the DOCX briefing to ``path``; returns the path."""
-    build_docx(f, map_png, chart_png).save(str(path))
+    """Write the DOCX briefing to ``path`` (whole or not at all: a full disk keeps the previous file)."""
+    buffer = io.BytesIO()  # zipped in memory: a zip file failing half-way on disk cannot even close cleanly
+    build_docx(f, map_png, chart_png).save(buffer)
+    with atomic_target(path) as temporary:
+        temporary.write_bytes(buffer.getvalue())
     return path

@@ -1,15 +1,26 @@
-"""``export hourly`` and ``export messages``: tables for Excel and for anything outside."""
+"""``export hourly|messages|incidents|choropleth``: tables for Excel and layers for GIS and field teams."""
 
 from __future__ import annotations
 
 import argparse
+from datetime import datetime
 from pathlib import Path
 
 from app.analytics.hourly import MAX_WINDOW
 from app.cli.common import add_core_options, add_create_option, core_from, fail, local_hour
 from app.common.ru import count_phrase
 from app.common.timeutil import from_local
-from app.export import MESSAGE_FORMATS, export_hourly, export_messages
+from app.export import (
+    LAYER_FORMATS,
+    MESSAGE_FORMATS,
+    export_choropleth,
+    export_hourly,
+    export_incidents,
+    export_messages,
+)
+
+FORMAT_HELP = ("csv, xlsx — таблицы; gpkg — GeoPackage (QGIS, NextGIS, ArcGIS); kml, kmz — Google Earth и полевые "
+               "группы (цвет по категории); shp — Shapefile (UTF-8, .cpg); geojson")
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -17,6 +28,10 @@ def register(sub: argparse._SubParsersAction) -> None:
     kinds = export.add_subparsers(dest="export_kind", metavar="ЧТО", required=True)
     _register_hourly(kinds)
     _register_messages(kinds)
+    _register_layer(kinds, "incidents", "происшествия: контуры по сообщениям, таблица или слой ГИС",
+                    "app.cli.analytics:run_export_incidents")
+    _register_layer(kinds, "choropleth", "муниципалитеты с числом сообщений на 1 000 жителей (нужен пакет региона)",
+                    "app.cli.analytics:run_export_choropleth")
 
 
 def _register_hourly(kinds: argparse._SubParsersAction) -> None:
@@ -35,16 +50,28 @@ def _register_hourly(kinds: argparse._SubParsersAction) -> None:
 
 
 def _register_messages(kinds: argparse._SubParsersAction) -> None:
-    messages = kinds.add_parser("messages", help="сообщения таблицей: CSV, XLSX или GeoJSON")
-    add_core_options(messages)
-    messages.add_argument("--from", dest="start", type=local_hour, metavar="'ГГГГ-ММ-ДД ЧЧ:00'",
-                          help="опубликованные не раньше (местное время)")
-    messages.add_argument("--to", dest="end", type=local_hour, metavar="'ГГГГ-ММ-ДД ЧЧ:00'",
-                          help="опубликованные раньше (местное время)")
-    messages.add_argument("--format", dest="fmt", choices=MESSAGE_FORMATS, default="csv")
-    messages.add_argument("--out", required=True, metavar="FILE", help="файл результата")
-    add_create_option(messages)
+    messages = kinds.add_parser("messages", help="сообщения: таблица (CSV, XLSX) или слой ГИС (GeoPackage, KML, "
+                                                 "KMZ, Shapefile, GeoJSON)")
+    _period_options(messages, MESSAGE_FORMATS, "опубликованные")
     messages.set_defaults(handler="app.cli.analytics:run_export_messages")
+
+
+def _register_layer(kinds: argparse._SubParsersAction, name: str, text: str, handler: str) -> None:
+    parser = kinds.add_parser(name, help=text)
+    _period_options(parser, LAYER_FORMATS, "сообщения")
+    parser.set_defaults(handler=handler)
+
+
+def _period_options(parser: argparse.ArgumentParser, formats: tuple[str, ...], what: str) -> None:
+    add_core_options(parser)
+    parser.add_argument("--from", dest="start", type=local_hour, metavar="'ГГГГ-ММ-ДД ЧЧ:00'",
+                        help=f"{what} не раньше (местное время)")
+    parser.add_argument("--to", dest="end", type=local_hour, metavar="'ГГГГ-ММ-ДД ЧЧ:00'",
+                        help=f"{what} раньше (местное время)")
+    parser.add_argument("--format", dest="fmt", choices=formats, default="csv", help=FORMAT_HELP)
+    parser.add_argument("--out", required=True, metavar="FILE", help="файл результата (Shapefile — набор .shp, "
+                                                                      ".shx, .dbf, .prj, .cpg рядом)")
+    add_create_option(parser)
 
 
 def run_export_hourly(args: argparse.Namespace) -> int:
@@ -64,13 +91,41 @@ def run_export_hourly(args: argparse.Namespace) -> int:
     return 0
 
 
+def _period(args: argparse.Namespace) -> tuple[datetime | None, datetime | None]:
+    return (from_local(args.start) if args.start else None), (from_local(args.end) if args.end else None)
+
+
 def run_export_messages(args: argparse.Namespace) -> int:
     core = core_from(args, create=False)
     try:
-        start = from_local(args.start) if args.start else None
-        end = from_local(args.end) if args.end else None
-        count = export_messages(core.store, args.fmt, Path(args.out), start, end)
+        count = export_messages(core.store, args.fmt, Path(args.out), *_period(args))
+    except ValueError as exc:
+        return fail(str(exc))
     finally:
         core.close()
     print(f"Записано: {count_phrase(count, 'сообщение', 'сообщения', 'сообщений')} → {args.out}")
+    return 0
+
+
+def run_export_incidents(args: argparse.Namespace) -> int:
+    core = core_from(args, create=False)
+    try:
+        count = export_incidents(core.store, args.fmt, Path(args.out), *_period(args))
+    except ValueError as exc:
+        return fail(str(exc))
+    finally:
+        core.close()
+    print(f"Записано: {count_phrase(count, 'происшествие', 'происшествия', 'происшествий')} → {args.out}")
+    return 0
+
+
+def run_export_choropleth(args: argparse.Namespace) -> int:
+    core = core_from(args, create=False)
+    try:
+        count = export_choropleth(core.store, core.pack, args.fmt, Path(args.out), *_period(args))
+    except ValueError as exc:
+        return fail(str(exc))
+    finally:
+        core.close()
+    print(f"Записано: {count_phrase(count, 'муниципалитет', 'муниципалитета', 'муниципалитетов')} → {args.out}")
     return 0

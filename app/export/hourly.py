@@ -52,6 +52,8 @@ def write_csv(series: HourlySeries, path: Path) -> None:
 def write_xlsx(series: HourlySeries, path: Path) -> None:
     from openpyxl import Workbook
 
+    from app.export.tables import save_workbook
+
     header, rows = table(series)
     book = Workbook()
     sheet = book.active
@@ -61,7 +63,7 @@ def write_xlsx(series: HourlySeries, path: Path) -> None:
         sheet.append(row)
     sheet.freeze_panes = "B2"
     sheet.column_dimensions["A"].width = 18
-    book.save(path)
+    save_workbook(book, path)
 
 
 def write(series: HourlySeries, path: Path, fmt: str | None = None) -> None:

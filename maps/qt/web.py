@@ -15,7 +15,7 @@ from PySide6.QtWebEngineCore import (
     QWebEngineUrlSchemeHandler,
 )
 
-from app.region.mbtiles import MBTiles, parse_tile_path
+from app.region.tiles import TileSource, parse_tile_path, tile_mime
 from maps.page import assets
 
 ALLOWED_SCHEMES = frozenset({"app", "qrc", "data"})
@@ -36,10 +36,12 @@ def register_app_scheme() -> None:
 
 
 class PageStore:
-    """Generated pages served as ``app://pages/<name>`` (thread-safe)."""
+    """Generated pages served as ``app://pages/<name>`` (thread-safe), and one-shot binary blocks
+    (a million map points as typed columns: fetched once by the page, then forgotten)."""
 
     def __init__(self) -> None:
         self._pages: dict[str, bytes] = {}
+        self._blocks: dict[str, bytes] = {}
         self._lock = threading.Lock()
 
     def put(self, name: str, html: str) -> QUrl:
@@ -51,6 +53,15 @@ class PageStore:
         with self._lock:
             return self._pages.get(name)
 
+    def put_block(self, name: str, data: bytes) -> QUrl:
+        with self._lock:
+            self._blocks[name] = data
+        return QUrl(assets.PAGES + name)
+
+    def take_block(self, name: str) -> bytes | None:
+        with self._lock:
+            return self._blocks.pop(name, None)
+
 
 class AppSchemeHandler(QWebEngineUrlSchemeHandler):
     """Serves pages from memory and assets from the bundled directories."""
@@ -59,7 +70,7 @@ class AppSchemeHandler(QWebEngineUrlSchemeHandler):
         super().__init__(parent)
         self._pages = pages
         self.served = 0
-        self.tiles: MBTiles | None = None  # set when the user picked an MBTiles basemap
+        self.tiles: TileSource | None = None  # set when the user picked an MBTiles or PMTiles basemap
 
     def requestStarted(self, job: QWebEngineUrlRequestJob) -> None:  # noqa: N802 (Qt API)
         url = job.requestUrl()
@@ -74,6 +85,9 @@ class AppSchemeHandler(QWebEngineUrlSchemeHandler):
 
     def _lookup(self, host: str, path: str) -> tuple[bytes | None, str]:
         if host == "pages":
+            block = self._pages.take_block(path.lstrip("/"))
+            if block is not None:
+                return block, "application/octet-stream"
             return self._pages.get(path.lstrip("/")), "text/html;charset=utf-8"
         if host == "tiles":
             return self._tile(path)
@@ -82,12 +96,17 @@ class AppSchemeHandler(QWebEngineUrlSchemeHandler):
             return None, ""
         return file.read_bytes(), mimetypes.guess_type(file.name)[0] or "application/octet-stream"
 
+    def set_tiles(self, source: TileSource | None) -> None:
+        """Serve ``source`` (``app.region.tiles.open_tiles(path)``) as ``app://tiles/z/x/y``; closes the previous."""
+        previous, self.tiles = self.tiles, source
+        if previous is not None and previous is not source:
+            previous.close()
 
     def _tile(self, path: str) -> tuple[bytes | None, str]:
-        address = parse_tile_path(path)
-        if self.tiles is None or address is None:
+        address, tiles = parse_tile_path(path), self.tiles
+        if tiles is None or address is None:
             return None, ""
-        return self.tiles.tile(*address), f"image/{'jpeg' if self.tiles.format == 'jpg' else self.tiles.format}"
+        return tiles.tile(*address), tile_mime(tiles)
 
 
 class OfflineGuard(QWebEngineUrlRequestInterceptor):

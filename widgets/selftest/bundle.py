@@ -1,4 +1,4 @@
-"""Extra self-test checks for the packaged application: migrations and the briefing PDF.
+"""Extra self-test checks for the packaged application: migrations, the briefing PDF, a GeoPackage export.
 
 Each check returns a dict to merge into the ``selftest`` JSON line; its ``ok``
 key is renamed by the caller (``{"pdf_ok": ...}`` style keys are used here so
@@ -55,11 +55,38 @@ def check_briefing(tmp: Path, timeout: float = 60.0) -> dict:
     return {"pdf_rendered": ok, "pdf_fonts": fonts, "pdf_ok": bool(ok and fonts and has_expected)}
 
 
+GPKG_PLACES = (("Краснодар", 45.0355, 38.9753), ("Новороссийск", 44.7235, 37.7687), ("Сочи", 43.5855, 39.7231))
+
+
+def check_geopackage(tmp: Path) -> dict:
+    """Messages exported as a GeoPackage through the bundled GDAL read back whole, Cyrillic intact."""
+    from pyogrio import read_info
+    from pyogrio.raw import read
+
+    from app.export import export_messages
+    from app.intake.writer import Incoming, store_incoming
+
+    store = open_store(f"sqlite:///{tmp / 'gpkg.sqlite3'}")
+    try:
+        store_incoming(store, [Incoming(source="selftest", text=f"{name}: нет света", published_at=utcnow(),
+                                        external_id=name, lat=lat, lon=lon, settlement=name, category="power")
+                               for name, lat, lon in GPKG_PLACES])
+        path = tmp / "сообщения.gpkg"
+        written = export_messages(store, "gpkg", path)
+    finally:
+        store.close()
+    meta, _fids, _geometry, values = read(str(path))[:4]
+    settlements = sorted(values[list(meta["fields"]).index("settlement")])
+    features = int(read_info(str(path))["features"])
+    return {"gpkg_features": features, "gpkg_ok": bool(written == features == len(GPKG_PLACES)
+                                                       and settlements == sorted(p[0] for p in GPKG_PLACES))}
+
+
 def run_bundle_checks(timeout: float = 60.0) -> dict:
-    """Both checks in a throw-away directory; ``bundle_ok`` sums them up."""
+    """The checks in a throw-away directory; ``bundle_ok`` sums them up."""
     with tempfile.TemporaryDirectory(prefix="opershtab-bundle-") as tmp:
-        result = check_migrations(Path(tmp)) | check_briefing(Path(tmp), timeout)
-    result["bundle_ok"] = bool(result["db_ok"] and result["pdf_ok"])
+        result = check_migrations(Path(tmp)) | check_briefing(Path(tmp), timeout) | check_geopackage(Path(tmp))
+    result["bundle_ok"] = bool(result["db_ok"] and result["pdf_ok"] and result["gpkg_ok"])
     return result
 
 
