@@ -1,8 +1,10 @@
 """Throughput of classify + locate (app.intake.enrich.enrich) with a warm cache.
 
 Run: ``.venv/bin/python bench/bench_classify.py [N] [RUNS] [--json]`` (defaults 20000 messages, 5 runs).
-Messages are the labelled dev and holdout texts, repeated with a varying
-suffix so that whole texts do not repeat; prints the median rate.
+Messages are the labelled dev, holdout and russia_a texts (the south and the rest of
+Russia, against the whole-country gazetteer), repeated with a varying suffix so that
+whole texts do not repeat; prints the median rate by the wall clock and by the
+process's CPU time (the second is what a busy shared machine does not distort).
 """
 
 from __future__ import annotations
@@ -25,17 +27,22 @@ TARGET = 5000.0
 
 
 def corpus(n: int) -> list[Incoming]:
-    texts = [r["text"] for name in ("dev_messages.jsonl", "holdout_messages.jsonl")
+    texts = [r["text"] for name in ("dev_messages.jsonl", "holdout_messages.jsonl", "russia_a.jsonl")
              for r in load_labelled(ROOT / "tests" / "data" / name)]
     now = utcnow()
     return [Incoming(source="bench", text=f"{texts[i % len(texts)]} #{i % 97}", published_at=now) for i in range(n)]
 
 
 def run(items: list[Incoming]) -> float:
-    start = time.perf_counter()
+    return timed(items)[0]
+
+
+def timed(items: list[Incoming]) -> tuple[float, float]:
+    """(messages per wall-clock second, messages per CPU second)."""
+    start, cpu = time.perf_counter(), time.process_time()
     for item in items:
         enrich(item)
-    return len(items) / (time.perf_counter() - start)
+    return len(items) / (time.perf_counter() - start), len(items) / (time.process_time() - cpu)
 
 
 def main() -> int:
@@ -44,13 +51,14 @@ def main() -> int:
     runs = int(argv[1]) if len(argv) > 1 else 5
     items = corpus(n)
     run(items[:2000])  # warm the lemma cache and load the gazetteer
-    rates = [run(items) for _ in range(runs)]
+    measured = [timed(items) for _ in range(runs)]
+    rates, cpu_rates = [w for w, _c in measured], [c for _w, c in measured]
     median = statistics.median(rates)
     if "--json" in sys.argv:
-        emit({"n": n, "rates": rates})
+        emit({"n": n, "rates": rates, "cpu_rates": cpu_rates})
     print(f"classify+locate: median {median:,.0f} msgs/s over {runs} runs of {n} "
-          f"(min {min(rates):,.0f}, max {max(rates):,.0f}); target {TARGET:,.0f}: "
-          f"{'OK' if median >= TARGET else 'BELOW'}")
+          f"(min {min(rates):,.0f}, max {max(rates):,.0f}; CPU time: median {statistics.median(cpu_rates):,.0f}); "
+          f"target {TARGET:,.0f}: {'OK' if median >= TARGET else 'BELOW'}")
     return 0
 
 

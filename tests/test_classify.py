@@ -162,3 +162,26 @@ def test_place_names_are_not_category_evidence() -> None:
 def test_settlements_compare_with_yo_folded() -> None:
     assert same_settlement("Тимашевск", "Тимашёвск")
     assert same_settlement(None, None) and not same_settlement("Ейск", None)
+
+
+@pytest.mark.parametrize(("text", "category"), [
+    ("В квартире +15, ребёнок простыл. Куда жаловаться?", "heating"),  # an indoor temperature alone
+    ("Выкса, ул. Островского. В квартире 15 градусов, примите меры", "heating"),
+    ("нет электричества с ночи, котёл газовый без электрики не работает, дома +14", "power"),  # the cause
+    ("СВЕТ ДАЙТЕ!!! 5 ЧАСОВ УЖЕ!!!", "power"),  # a demand, not «свет дали»
+    ("Батареи еле тёплые, в квартире 17. Спасибо, управляйка 😡", "heating"),  # sarcastic thanks
+    ("Из-за отключения света встала котельная, батареи остывают", "power"),  # the cause named by «из-за»
+    ("Электричество выключили, интернет тоже пропал", "power"),  # an aside counts less
+    ("Метель, автобусы не ходят, а у нас ещё и свет пропал", "roads"),
+    ("Ветер порвал провода, полулицы без света и без интернета", "storm"),
+    ("Талые воды размыли дорогу, объезд 50 км", "flood"),
+    ("Бия поднялась, в Заречье подтапливает дома", "flood"),
+    ("После снегопада ни одного грейдера, дворы не чищены", "roads"),
+    ("Мусоропровод забит, вонь на весь подъезд", "waste"),
+    ("Роддом закрыли, рожать едут за 100 км", "health"),
+    ("Септик переполнен, ассенизатор не едет неделю", "water"),
+    ("Нет ни холодной, ни горячей воды после прорыва", "water"),
+    ("МЦД-1 опять задержки по 20 минут", "roads"),
+])
+def test_cues_beyond_single_words(text: str, category: str) -> None:
+    assert classify(text).category == category

@@ -62,3 +62,20 @@ def test_classify_reports_bad_lines_and_bad_pack(tmp_path: Path) -> None:
     assert result.returncode == 1 and len(result.stdout.splitlines()) == 1 and "строка 2" in result.stderr
     missing = _run(str(source), "--region-pack", str(tmp_path / "nowhere"))
     assert missing.returncode == 2 and "Пакет региона не найден" in missing.stderr
+
+
+def test_classify_writes_official_region_names(tmp_path: Path) -> None:
+    source = _write(tmp_path / "in.jsonl", [
+        {"id": 1, "text": "в Якутске котельная встала, дома +12"},
+        {"id": 2, "text": "Новокузнецк, батареи холодные"},
+        {"id": 3, "text": "в Грозном нет света"},
+        {"id": 4, "text": "Дагестан, Кизляр — канализация разлилась"},
+        {"id": 5, "text": "нет воды", "lat": 55.35, "lon": 86.09},
+    ])
+    result = _run(str(source), "--region", "RU-SA")
+    assert result.returncode == 0, result.stderr
+    lines = [json.loads(line) for line in result.stdout.splitlines()]
+    assert [line["region"] for line in lines] == [
+        "Республика Саха (Якутия)", "Кемеровская область — Кузбасс", "Чеченская Республика", "Республика Дагестан",
+        "Кемеровская область — Кузбасс"]
+    assert (lines[0]["category"], lines[0]["settlement"]) == ("heating", "Якутск")

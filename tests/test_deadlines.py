@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
@@ -11,8 +12,12 @@ from hypothesis import strategies as st
 from sqlalchemy import select, update
 
 from app.ops.deadlines import (
+    PLATFORM,
+    SOCIAL,
     UNASSIGNED,
     WorkCalendar,
+    calendar_from,
+    channel_of,
     final_cutoff,
     final_due,
     first_cutoff,
@@ -29,6 +34,8 @@ from app.ops.routing import (
     history,
     set_status,
 )
+from app.region import region
+from app.settings import Settings
 from app.store.models import Message
 from tests.analytics_helpers import add
 
@@ -125,10 +132,83 @@ def test_overdue_share_per_agency(store):
     assert {a.name: a.overdue for a in later.by_agency}["Электросети"] == 2  # b1 first (Wed 17:00) and b2 final
 
 
-def test_calendar_round_trips_through_settings(store):
-    assert load_calendar(store) == WorkCalendar()
+def test_calendar_round_trips_and_follows_the_settings(store):
+    assert load_calendar(store) == calendar_from(Settings(region="RU-KDA"), region("RU-KDA"))  # the fixtures' region
     save_calendar(store, CAL)
-    assert load_calendar(store) == CAL
+    assert load_calendar(store) == CAL  # a calendar stored by an earlier version wins
+
+
+# The production calendar: federal holidays with their transfers, working Saturdays (holidays package).
+RU = WorkCalendar(production="RU", zone="Europe/Moscow")
+
+
+@pytest.mark.parametrize(("published", "importance", "due"), [
+    # Fri 29.12.2023 15:00: 3 h that day; 30.12–08.01 off (weekend, New Year holidays, Christmas);
+    # Tue 09.01.2024 9:00 + 5 h = 14:00.
+    (msk(29, 15, month=12, year=2023), "normal", msk(9, 14, month=1, year=2024)),
+    # Fri 26.04.2024 12:00: 6 h that day; Sat 27.04.2024 is a working Saturday: 9:00 + 2 h = 11:00.
+    (msk(26, 12, month=4, year=2024), "normal", msk(27, 11, month=4, year=2024)),
+    # Sat 28.12.2024 (a working Saturday) 10:00, high importance: 4 h the same day = 14:00.
+    (msk(28, 10, month=12, year=2024), "high", msk(28, 14, month=12, year=2024)),
+    # Wed 30.04.2025 17:00: 1 h; 01.05–04.05 off (Labour Day, 2 May moved from 4 January, weekend);
+    # Mon 05.05.2025 9:00 + 7 h = 16:00.
+    (msk(30, 17, month=4, year=2025), "normal", msk(5, 16, month=5, year=2025)),
+])
+def test_first_answer_across_the_new_year_and_may_holidays(published, importance, due):
+    assert first_due(RU, published, importance) == due
+
+
+@pytest.mark.parametrize(("published", "due"), [
+    # received Fri 29.12.2023; 30.12–08.01 off; working days 09, 10, 11, 12, 15, 16, 17 January (7th: 17.01.2024).
+    (msk(29, 10, month=12, year=2023), msk(17, 18, month=1, year=2024)),
+    # received Fri 26.04.2024; Sat 27.04 (worked) is the 1st; 28.04–01.05 off (29 and 30 April moved from
+    # 27 April and 2 November); 02.05 2nd, 03.05 3rd, 06.05 4th, 07.05 5th, 08.05 6th; 09–12.05 off (10 May moved
+    # from 6 January); 13.05.2024 is the 7th.
+    (msk(26, 12, month=4, year=2024), msk(13, 18, month=5, year=2024)),
+    # received Sat 28.12.2024 (worked); 29.12–08.01 off (30 and 31 December moved from 28 December and 7 January);
+    # 09, 10, 13, 14, 15, 16, 17 January: the 7th is 17.01.2025.
+    (msk(28, 10, month=12, year=2024), msk(17, 18, month=1, year=2025)),
+    # received Wed 30.04.2025; 01–04.05 off; 05, 06, 07 May; 08–11.05 off (8 May moved from 23 February);
+    # 12, 13, 14, 15 May: the 7th is 15.05.2025.
+    (msk(30, 17, month=4, year=2025), msk(15, 18, month=5, year=2025)),
+])
+def test_final_answer_across_the_new_year_and_may_holidays(published, due):
+    assert final_due(RU, published) == due
+
+
+def test_platform_final_answer_counts_calendar_days():
+    # «Решаем вместе»: received Tue 24.12.2024; 30 calendar days end with 23.01.2025.
+    assert final_due(RU, msk(24, 10, month=12, year=2024), PLATFORM) == msk(24, 0, month=1, year=2025)
+    assert first_due(RU, msk(24, 10, month=12, year=2024), "normal", PLATFORM) == msk(24, 18, month=12, year=2024)
+    assert channel_of("pos") == PLATFORM and channel_of("vk") == SOCIAL
+
+
+def test_regional_days_off_and_the_centres_overrides():
+    # Tatarstan: 30.08.2024 (Fri) is Republic Day. Thu 29.08 14:00 + 8 h: 4 h Thu, Fri off, Mon 02.09 13:00.
+    tatarstan = calendar_from(Settings(region="RU-TA"), region("RU-TA"))
+    assert first_due(replace(tatarstan, zone="Europe/Moscow"), msk(29, 14, month=8, year=2024)) == \
+        msk(2, 13, month=9, year=2024)
+    assert first_due(RU, msk(29, 14, month=8, year=2024)) == msk(30, 13, month=8, year=2024)
+    overrides = calendar_from(Settings(holidays=("2024-06-11",), workdays=("2024-06-15",)), region("RU-MOW"))
+    assert not overrides.is_workday(date(2024, 6, 11)) and overrides.is_workday(date(2024, 6, 15))
+    assert not overrides.is_workday(date(2024, 6, 12))  # День России
+
+
+def test_sevastopol_answers_within_nine_working_hours():
+    assert calendar_from(Settings(), region("RU-SEV")).first_hours == 9
+    assert calendar_from(Settings(), region("RU-KDA")).first_hours == 8
+    assert calendar_from(Settings(first_answer_hours=6), region("RU-SEV")).first_hours == 6
+
+
+def test_overdue_counts_each_municipality_in_its_own_zone(store):
+    # 30.01.2025 (Thu) 09:30 UTC: 18:30 in Yakutsk, 19:30 in the Oymyakon district (UTC+10).
+    published = datetime(2025, 1, 29, 23, 30, tzinfo=UTC)  # 08:30 Yakutsk, 09:30 Oymyakon, Thu 30.01
+    add(store, [published], municipality="Оймяконский улус")
+    add(store, [published], municipality="Якутск")
+    yakutia = replace(calendar_from(Settings(region="RU-SA"), region("RU-SA")), first_hours=1)
+    # Yakutsk: due 10:00 local (01:00 UTC); Oymyakon: due 10:30 local (00:30 UTC).
+    assert overdue_summary(store, datetime(2025, 1, 30, 0, 45, tzinfo=UTC), yakutia).overdue == 1
+    assert overdue_summary(store, datetime(2025, 1, 30, 1, 5, tzinfo=UTC), yakutia).overdue == 2
 
 
 def test_status_path_records_who_and_when(store):

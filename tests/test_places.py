@@ -11,6 +11,9 @@ from app.gazetteer.lookup import Gazetteer, GazetteerMissingError, gazetteer
 from app.region import RegionPackError, load_region_pack
 from app.text.places import locate_text
 
+# The southern tests read as a headquarters covering the five southern subjects (the 2023 storm) would.
+SOUTH = ("Краснодарский край", "Ростовская область", "Республика Крым", "Севастополь", "Волгоградская область")
+
 
 @pytest.mark.parametrize(("text", "settlement", "region"), [
     ("в Горячем Ключе нет света", "Горячий Ключ", "Краснодарский край"),
@@ -32,7 +35,7 @@ from app.text.places import locate_text
     ("в Белой Глине нет света", "Белая Глина", "Краснодарский край"),
 ])
 def test_settlements_from_inflected_text(text: str, settlement: str, region: str) -> None:
-    match = locate_text(text)
+    match = locate_text(text, SOUTH)
     assert (match.settlement, match.region) == (settlement, region)
     assert match.lat is not None and match.lon is not None
 
@@ -125,7 +128,7 @@ def test_bad_region_pack_is_reported(tmp_path: Path) -> None:
     ("Серафимович, Дон поднимается", "Серафимович", "Волгоградская область"),
 ])
 def test_streets_common_words_and_reference_points(text: str, settlement: str | None, region: str | None) -> None:
-    match = locate_text(text)
+    match = locate_text(text, SOUTH)
     assert (match.settlement, match.region) == (settlement, region)
 
 
@@ -137,12 +140,12 @@ def test_streets_common_words_and_reference_points(text: str, settlement: str | 
     ("в Прикубанском районе нет света", "Краснодарский край"),
 ])
 def test_region_only_mentions(text: str, region: str) -> None:
-    assert locate_text(text).region == region
+    assert locate_text(text, SOUTH).region == region
 
 
 def test_district_adjective_is_not_its_centre() -> None:
     assert locate_text("по Черноморскому району отключения").settlement is None
-    assert locate_text("Ленинградская область, нет воды").region is None
+    assert locate_text("Ленинградская область, нет воды").region == "Ленинградская область"
 
 
 def test_official_spelling_with_yo() -> None:
@@ -158,3 +161,72 @@ def test_official_spelling_with_yo() -> None:
 ])
 def test_russian_name_among_geonames_alternates(latin: str, names: list[str], russian: str) -> None:
     assert russian_name({"name": latin, "alternatenames": names}) == russian
+
+
+@pytest.mark.parametrize(("text", "settlement", "region"), [
+    ("в Питере нет горячей воды", "Санкт-Петербург", "Санкт-Петербург"),
+    ("СПб, Купчино — батареи холодные", "Санкт-Петербург", "Санкт-Петербург"),
+    ("Екб, Уралмаш: свет моргает", "Екатеринбург", "Свердловская область"),
+    ("в Ёбурге опять пробки", "Екатеринбург", "Свердловская область"),
+    ("Нск замерзает", "Новосибирск", "Новосибирская область"),
+    ("в Новосибе прорвало трубу", "Новосибирск", "Новосибирская область"),
+    ("Челяба, ЧМЗ — смог", "Челябинск", "Челябинская область"),
+    ("на Красике нет света", "Красноярск", "Красноярский край"),
+    ("Владик без воды", "Владивосток", "Приморский край"),
+    ("в Хабаре снег не убирают", "Хабаровск", "Хабаровский край"),
+    ("Ярик, Брагино — нет газа", "Ярославль", "Ярославская область"),
+    ("в Южном снег по пояс", "Южно-Сахалинск", "Сахалинская область"),
+    ("в Магнитке смог", "Магнитогорск", "Челябинская область"),
+    ("Комса без тепла", "Комсомольск-на-Амуре", "Хабаровский край"),
+    ("в Йошкар-Оле нет воды", "Йошкар-Ола", "Республика Марий Эл"),
+    ("в Грозном нет света", "Грозный", "Чеченская Республика"),
+    ("В Абакане прорыв", "Абакан", "Республика Хакасия"),
+    ("в Усть-Катаве холодно в квартирах", "Усть-Катав", "Челябинская область"),
+    ("Эгвекинот, Певек — связи нет", "Певек", "Чукотский автономный округ"),
+    ("в Мелитополе отключения света", "Мелитополь", "Запорожская область"),
+    ("Из Нижнего Тагила пишу: горячей воды нет", "Нижний Тагил", "Свердловская область"),
+])
+def test_places_across_russia(text: str, settlement: str, region: str) -> None:
+    match = locate_text(text)
+    assert (match.settlement, match.region) == (settlement, region)
+
+
+@pytest.mark.parametrize(("text", "hint", "region"), [
+    ("Кировск, Мурманская область — лавина", None, "Мурманская область"),  # a region named in the text first
+    ("Киров (это Калужская обл) — свет отключили", None, "Калужская область"),
+    ("в Кирове прорыв", None, "Кировская область"),  # else population
+    ("в Кирове прорыв", "Калужская область", "Калужская область"),  # else the centre's region
+    ("Советск, нет газа", "Кировская область", "Кировская область"),
+    ("Железногорск (ЗАТО под Красноярском) — нет света", None, "Красноярский край"),  # a place named beside it
+    ("Заречный Пензенской обл — горячей воды нет, а в Пензе есть", None, "Пензенская область"),
+    ("Благовещенск, Башкирия — нет газа", None, "Республика Башкортостан"),
+    ("в Михайловке нет воды", "Волгоградская область", "Волгоградская область"),
+    ("Покровск, Хангаласский улус — холодно", None, "Республика Саха (Якутия)"),
+])
+def test_homonyms_by_region_named_then_centre_then_population(text: str, hint: str | None, region: str) -> None:
+    assert locate_text(text, hint).region == region
+
+
+@pytest.mark.parametrize("text", [
+    "Зима пришла, а батареи холодные", "вада ржавая из крана", "Вода есть только на 1-2 этажах, выше не поднимается",
+    "Двор не чистили с Нового года", "Холмский перевал закрыт", "Новая набережная красивая", "дорога в лесной зоне",
+    "в мирное время такого не было",
+])
+def test_common_words_are_no_places_across_russia(text: str) -> None:
+    assert locate_text(text).settlement is None
+
+
+def test_official_region_names_of_places() -> None:
+    assert locate_text("в Кемерове нет тепла").region == "Кемеровская область — Кузбасс"
+    assert locate_text("в Якутске -50").region == "Республика Саха (Якутия)"
+    assert locate_text("в Барнауле нет воды").region == "Алтайский край"
+    assert locate_text("на Кубани ливни").region == "Краснодарский край"
+    assert locate_text("по всей Якутии морозы").region == "Республика Саха (Якутия)"
+    assert locate_text("ХМАО, пробки").region == "Ханты-Мансийский автономный округ — Югра"
+
+
+def test_whole_country_gazetteer() -> None:
+    gaz = gazetteer()
+    regions = {p.region for p in gaz.places}
+    assert len(gaz.places) > 5000 and len(regions) >= 85
+    assert {"Республика Саха (Якутия)", "Чукотский автономный округ", "Калининградская область"} <= regions

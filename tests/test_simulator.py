@@ -18,6 +18,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from app.categories import CODES
+from app.demo import make_scenario, scenario_names, scenario_region
 from app.demo.settlements import BY_NAME, SETTLEMENTS, TEMPLATES
 from app.demo.simulator import (
     DURATION_HOURS,
@@ -26,7 +27,6 @@ from app.demo.simulator import (
     StormScenario,
     expected_in_hour,
     names_place,
-    scenario_for,
 )
 
 pytestmark = pytest.mark.noqt
@@ -104,7 +104,7 @@ def test_hourly_counts_follow_curve(full: list[SimMessage]) -> None:
 
 
 def test_rate_and_bounds() -> None:
-    scenario = scenario_for("storm", START)
+    scenario = make_scenario("storm", START)
     assert timedelta(hours=40) <= scenario.duration <= timedelta(hours=56)
     assert scenario.rate(START - H) == 0.0
     assert scenario.rate(START + scenario.duration) == 0.0
@@ -112,8 +112,8 @@ def test_rate_and_bounds() -> None:
     assert 300 <= scenario.rate(START + 6 * H) <= 350
     assert scenario.messages_between(START - 5 * H, START) == []
     assert scenario.messages_between(START + scenario.duration, START + scenario.duration + 5 * H) == []
-    with pytest.raises(ValueError, match="unknown scenario"):
-        scenario_for("blizzard", START)
+    with pytest.raises(ValueError, match="неизвестный сценарий «blizzard»"):
+        make_scenario("blizzard", START)
     with pytest.raises(ValueError):
         StormScenario(datetime(2023, 4, 22))  # naive
 
@@ -213,3 +213,32 @@ def test_message_points_mostly_inside(full: list[SimMessage]) -> None:
 def test_core_imports_without_qt() -> None:
     code = "import sys, app.demo.simulator; assert not [m for m in sys.modules if m.startswith('PySide6')]"
     subprocess.run([sys.executable, "-c", code], check=True, cwd=Path(__file__).resolve().parents[1])
+
+
+@pytest.mark.parametrize(("name", "code", "offset", "towns"), [
+    ("storm", "RU-KDA", 3, {"Краснодар", "Новороссийск"}),
+    ("cold-snap", "RU-CHE", 5, {"Златоуст", "Усть-Катав", "Сатка", "Снежинск"}),
+    ("frost", "RU-SA", 9, {"Жатай", "Якутск", "Усть-Нера"}),
+])
+def test_scenarios_in_three_zones(name: str, code: str, offset: int, towns: set[str]) -> None:
+    from app.region import region, region_of_point
+
+    assert name in scenario_names() and scenario_region(name) == code
+    subject = region(code)
+    assert subject.zone.utcoffset(START) == timedelta(hours=offset)
+    scenario = make_scenario(name, START, seed=5)
+    messages = scenario.messages_between(START, START + scenario.duration)
+    assert len(messages) > 1000 and {m.region for m in messages} == {subject.name}
+    assert towns <= {m.settlement for m in messages}
+    assert len({m.text for m in messages}) > 0.6 * len(messages)  # realistic variety, not a handful of lines
+    assert all(m.external_id.startswith(f"{name}-5-") for m in messages)
+    placed = [m for m in messages if m.lat is not None][:300]
+    inside = sum(region_of_point(m.lat, m.lon) == subject.name for m in placed)  # type: ignore[arg-type]
+    assert inside >= 0.95 * len(placed)
+
+
+def test_cold_snap_and_frost_are_mostly_heating() -> None:
+    for name in ("cold-snap", "frost"):
+        scenario = make_scenario(name, START)
+        counts = Counter(m.category for m in scenario.messages_between(START, START + scenario.duration))
+        assert counts.most_common(1)[0][0] == "heating"

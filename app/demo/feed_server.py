@@ -21,7 +21,8 @@ from urllib.parse import parse_qs, urlsplit
 
 from app.common.clock import ScenarioClock
 from app.common.timeutil import floor_hour, utcnow
-from app.demo.simulator import SimMessage, StormScenario, scenario_for
+from app.demo.scenarios import DEFAULT_SCENARIO, make_scenario, scenario_title
+from app.demo.simulator import Scenario, SimMessage
 
 DEFAULT_LIMIT, MAX_LIMIT = 100, 1000
 
@@ -43,7 +44,7 @@ def message_json(message: SimMessage) -> dict[str, Any]:
 class ScenarioFeed:
     """The messages a scenario has published by the clock's now, in publication order."""
 
-    def __init__(self, scenario: StormScenario, clock: Clock) -> None:
+    def __init__(self, scenario: Scenario, clock: Clock) -> None:
         self.scenario, self.clock = scenario, clock
         self._items: list[dict[str, Any]] = []
         self._until = scenario.start
@@ -158,10 +159,10 @@ def start_feed_server(feed: ScenarioFeed, host: str = "127.0.0.1", port: int = 0
 
 
 def demo_feed(speed: float = 60.0, hours_before: float = 5.0, seed: int = 2023,
-              name: str = "storm") -> ScenarioFeed:
-    """A scenario that began ``hours_before`` hours ago and runs ``speed`` times faster from now on."""
+              name: str = DEFAULT_SCENARIO) -> ScenarioFeed:
+    """Scenario ``name`` that began ``hours_before`` hours ago and runs ``speed`` times faster from now on."""
     now = utcnow()
-    scenario = scenario_for(name, floor_hour(now - timedelta(hours=hours_before)), seed)
+    scenario = make_scenario(name, floor_hour(now - timedelta(hours=hours_before)), seed)
     return ScenarioFeed(scenario, ScenarioClock(now, speed))
 
 
@@ -169,8 +170,8 @@ def run_feed_server(args: argparse.Namespace) -> int:
     """CLI: serve the scenario until Ctrl+C."""
     feed = demo_feed(args.speed, args.hours_before, args.seed, args.scenario)
     server = FeedHTTPServer((args.host, args.port), feed, args.token)
-    print(f"Лента сценария «{args.scenario}»: {server.url} (скорость ×{args.speed:g}); Ctrl+C — остановить",
-          flush=True)
+    print(f"Лента сценария «{scenario_title(args.scenario)}»: {server.url} (скорость ×{args.speed:g}); "
+          "Ctrl+C — остановить", flush=True)
     try:
         server.serve_forever()
     except KeyboardInterrupt:

@@ -6,7 +6,8 @@ import json
 from datetime import datetime, timedelta
 
 from app.common.timeutil import floor_hour
-from app.demo.simulator import SimMessage, StormScenario
+from app.demo.scenarios import DEFAULT_SCENARIO, make_scenario
+from app.demo.simulator import Scenario, SimMessage
 from app.intake import ImportSummary, Pipeline, RawRecord, run_pipeline
 from app.store import Store
 
@@ -20,12 +21,13 @@ def record(message: SimMessage) -> RawRecord:
                      message.source)
 
 
-def play(store: Store, scenario: StormScenario, start: datetime, end: datetime,
+def play(store: Store, scenario: Scenario, start: datetime, end: datetime,
          pipeline: Pipeline) -> ImportSummary:
     """Store the scenario's messages published in [start, end) through ``pipeline``."""
     return run_pipeline(store, [record(m) for m in scenario.messages_between(start, end)], pipeline)
 
 
-def demo_scenario(now: datetime, hours_before: float = 5.0, seed: int = 2023) -> StormScenario:
-    """A storm whose onset was ``hours_before`` hours ago (so the demo opens near the peak)."""
-    return StormScenario(floor_hour(now - timedelta(hours=hours_before)), seed=seed)
+def demo_scenario(now: datetime, hours_before: float = 5.0, seed: int = 2023,
+                  name: str = DEFAULT_SCENARIO) -> Scenario:
+    """Scenario ``name`` with its onset ``hours_before`` hours ago (so the demo opens near the peak)."""
+    return make_scenario(name, floor_hour(now - timedelta(hours=hours_before)), seed)

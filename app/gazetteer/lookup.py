@@ -15,8 +15,6 @@ from pathlib import Path
 from app.common.paths import generated_dir
 
 FILE_NAME = "gazetteer.json"
-HOME_REGIONS = frozenset({"Краснодарский край", "Ростовская область", "Республика Крым", "Севастополь",
-                          "Волгоградская область"})
 
 
 class GazetteerMissingError(RuntimeError):
@@ -33,6 +31,7 @@ class Settlement:
     lat: float
     lon: float
     population: int
+    municipality: str | None = None  # a region pack's settlements name theirs
 
 
 @dataclass(frozen=True)
@@ -54,8 +53,8 @@ class Gazetteer:
     """Settlements, their written forms (lower case, ё as е) and region words."""
 
     def __init__(self, payload: dict) -> None:
-        self.places = tuple(Settlement(p["name"], p["kind"], p["region"], p["lat"], p["lon"], p["population"])
-                            for p in payload["places"])
+        self.places = tuple(Settlement(p["name"], p["kind"], p["region"], p["lat"], p["lon"], p["population"],
+                                       p.get("municipality")) for p in payload["places"])
         self.forms: dict[str, tuple[FormHit, ...]] = {
             form: tuple(_hit(self.places[i], flags) for i, flags in rows) for form, rows in payload["forms"].items()
         }

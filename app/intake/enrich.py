@@ -5,7 +5,8 @@ place names are blanked first so that a village called «Новый Свет» i
 evidence of a power cut) and the place: settlement from the text (homonyms
 decided by the centre's region), coordinates from the gazetteer unless the
 message carries its own, the federal subject by point when there are
-coordinates, and the municipality by the region pack's one spatial index.
+coordinates, and the municipality by the region pack's one spatial index (or
+from the pack's own settlements layer, which the gazetteer consults first).
 """
 
 from __future__ import annotations
@@ -21,10 +22,18 @@ from app.text.places import PlaceMatch, locate_text
 
 @dataclass(frozen=True)
 class Placement:
-    """What messages are placed with: the centre's region (its name) and its region pack."""
+    """What messages are placed with: the centre's region (its name), its region pack, and the other
+    subjects a district headquarters covers (``neighbours``: homonyms there rank before the rest)."""
 
     region: str | None = None
     pack: RegionPack | None = None
+    neighbours: tuple[str, ...] = ()
+
+    @property
+    def home(self) -> tuple[str, ...]:
+        """The centre's own subjects: its region, the covered neighbours, the subjects of its pack."""
+        pack_regions = self.pack.regions if self.pack is not None else ()
+        return tuple(dict.fromkeys(r for r in (self.region, *self.neighbours, *pack_regions) if r))
 
 
 NOWHERE = Placement()
@@ -60,16 +69,17 @@ def _place_fields(item: Incoming, match: PlaceMatch, pack: RegionPack | None) ->
     lat, lon = (item.lat, item.lon) if own_point else (match.lat, match.lon)
     region, municipality = item.region or match.region, item.municipality
     if lat is not None and lon is not None:
-        found, point_region = place_of_point(lat, lon, pack, region)
-        municipality = municipality or found
-        region = point_region if own_point or region is None else region
+        unit = pack.locate(lat, lon) if pack is not None else None
+        municipality = municipality or match.municipality or (unit.name if unit else None)
+        if own_point or region is None:  # a settlement found in the text already names its subject
+            region = (unit.region if unit else None) or region_of_point(lat, lon) or region
     return {"settlement": item.settlement or match.settlement, "region": region, "lat": lat, "lon": lon,
             "municipality": municipality, "address": item.address or match.address}
 
 
 def enrich(item: Incoming, placement: Placement = NOWHERE) -> Incoming:
     """``item`` with category, confidence, complaint flag, explanation and place filled in."""
-    match = locate_text(item.text, placement.region or item.region)
+    match = locate_text(item.text, placement.home or item.region, pack=placement.pack)
     fields = {**_category_fields(item, match), **_place_fields(item, match, placement.pack)}
     return replace(item, **fields)  # type: ignore[arg-type]
 

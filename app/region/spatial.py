@@ -21,6 +21,10 @@ from shapely.strtree import STRtree
 from app.common.paths import REGIONS_FILE, generated_dir
 
 MARGIN_DEGREES = 0.02  # ~2 km: coastal points a little off the simplified shore still count
+# Natural Earth's subject outlines are coarse on coasts and estuaries (Anadyr lies 0.03° off its own).
+SUBJECT_MARGIN_DEGREES = 0.1
+# The subjects' outlines keep Chukotka east of 180° as longitudes above 180 (app/region/build.py).
+ANTIMERIDIAN_WEST = -168.0
 
 
 class GeodataMissingError(RuntimeError):
@@ -30,9 +34,11 @@ class GeodataMissingError(RuntimeError):
 class PolygonIndex:
     """Named polygons queried by point; the first name wins where polygons overlap."""
 
-    def __init__(self, names: Sequence[str], geometries: Sequence[BaseGeometry]) -> None:
+    def __init__(self, names: Sequence[str], geometries: Sequence[BaseGeometry],
+                 margin: float = MARGIN_DEGREES) -> None:
         self.names = list(names)
         self.geometries = list(geometries)
+        self.margin = margin
         self._tree = STRtree(self.geometries)
 
     def locate_index(self, lat: float, lon: float) -> int | None:
@@ -44,7 +50,7 @@ class PolygonIndex:
         if len(hits):
             return int(min(hits))
         nearest = int(self._tree.nearest(point))
-        return nearest if self.geometries[nearest].distance(point) <= MARGIN_DEGREES else None
+        return nearest if self.geometries[nearest].distance(point) <= self.margin else None
 
     def locate(self, lat: float, lon: float) -> str | None:
         """Name of the polygon holding the point, else None."""
@@ -81,12 +87,14 @@ def region_features() -> tuple[dict, ...]:
 def region_index() -> PolygonIndex:
     """Federal subjects of Russia by point; names are the centres' names."""
     features = region_features()
-    return PolygonIndex([f["properties"]["name"] for f in features], [shape(f["geometry"]) for f in features])
+    return PolygonIndex([f["properties"]["name"] for f in features], [shape(f["geometry"]) for f in features],
+                        SUBJECT_MARGIN_DEGREES)
 
 
+@lru_cache(maxsize=65_536)  # settlements' points repeat message after message
 def region_of_point(lat: float, lon: float) -> str | None:
     """The federal subject holding the point, or None (abroad, at sea, or no geodata)."""
     try:
-        return region_index().locate(lat, lon)
+        return region_index().locate(lat, lon + 360 if lon < ANTIMERIDIAN_WEST else lon)
     except GeodataMissingError:
         return None

@@ -5,9 +5,10 @@ Constitution without the repeated short form in brackets: «Республика
 «Республика Адыгея (Адыгея)»); ``official`` is the Article 65 text where it differs.
 Codes are ISO 3166-2:RU; the six subjects ISO files under UA codes get the codes
 Russian registers use (RU-CR, RU-SEV) or a project code (RU-DNR, RU-LNR, RU-ZAP, RU-KHS),
-with ``iso`` left empty. Time zones are IANA names; the first is the capital's. Where a
-subject spans several zones, ``ZONE_MUNICIPALITIES`` names the municipalities of each
-other zone (the rest use the first).
+with ``iso`` left empty. Short names are the short and colloquial names residents and
+the press use («Кузбасс», «Югра», «Ставрополье»). Time zones are IANA names; the first is
+the capital's. Where a subject spans several zones, ``ZONE_MUNICIPALITIES`` names the
+municipalities of each other zone (the rest use the first).
 """
 
 from __future__ import annotations
@@ -17,7 +18,7 @@ SUBJECTS: tuple[tuple[str, str, str, str, tuple[str, ...], str, float, float, tu
     ("RU-AD", "Республика Адыгея", "Республика Адыгея (Адыгея)", "RU-AD", ("Europe/Moscow",), "Майкоп",
      44.61, 40.10, ("Адыгея",)),
     ("RU-AL", "Республика Алтай", "", "RU-AL", ("Asia/Barnaul",), "Горно-Алтайск", 51.96, 85.96,
-     ("Горный Алтай", "Республика Алтай")),
+     ("Горный Алтай",)),
     ("RU-BA", "Республика Башкортостан", "", "RU-BA", ("Asia/Yekaterinburg",), "Уфа", 54.74, 55.97,
      ("Башкортостан", "Башкирия", "РБ")),
     ("RU-BU", "Республика Бурятия", "", "RU-BU", ("Asia/Irkutsk",), "Улан-Удэ", 51.83, 107.59, ("Бурятия",)),
@@ -60,7 +61,7 @@ SUBJECTS: tuple[tuple[str, str, str, str, tuple[str, ...], str, float, float, tu
      ("Приморье",)),
     ("RU-STA", "Ставропольский край", "", "RU-STA", ("Europe/Moscow",), "Ставрополь", 45.04, 41.97,
      ("Ставрополье",)),
-    ("RU-KHA", "Хабаровский край", "", "RU-KHA", ("Asia/Vladivostok",), "Хабаровск", 48.48, 135.08, ()),
+    ("RU-KHA", "Хабаровский край", "", "RU-KHA", ("Asia/Vladivostok",), "Хабаровск", 48.48, 135.08, ("Хабаровье",)),
     ("RU-AMU", "Амурская область", "", "RU-AMU", ("Asia/Yakutsk",), "Благовещенск", 50.27, 127.53, ("Приамурье",)),
     ("RU-ARK", "Архангельская область", "", "RU-ARK", ("Europe/Moscow",), "Архангельск", 64.54, 40.54,
      ("Поморье",)),
@@ -68,8 +69,9 @@ SUBJECTS: tuple[tuple[str, str, str, str, tuple[str, ...], str, float, float, tu
     ("RU-BEL", "Белгородская область", "", "RU-BEL", ("Europe/Moscow",), "Белгород", 50.60, 36.59,
      ("Белгородчина",)),
     ("RU-BRY", "Брянская область", "", "RU-BRY", ("Europe/Moscow",), "Брянск", 53.24, 34.36, ("Брянщина",)),
-    ("RU-VLA", "Владимирская область", "", "RU-VLA", ("Europe/Moscow",), "Владимир", 56.13, 40.41, ()),
-    ("RU-VGG", "Волгоградская область", "", "RU-VGG", ("Europe/Volgograd",), "Волгоград", 48.71, 44.51, ()),
+    ("RU-VLA", "Владимирская область", "", "RU-VLA", ("Europe/Moscow",), "Владимир", 56.13, 40.41, ("Владимирщина",)),
+    ("RU-VGG", "Волгоградская область", "", "RU-VGG", ("Europe/Volgograd",), "Волгоград", 48.71, 44.51,
+     ("Волгоградщина",)),
     ("RU-VLG", "Вологодская область", "", "RU-VLG", ("Europe/Moscow",), "Вологда", 59.22, 39.89, ("Вологодчина",)),
     ("RU-VOR", "Воронежская область", "", "RU-VOR", ("Europe/Moscow",), "Воронеж", 51.67, 39.18, ()),
     ("RU-ZAP", "Запорожская область", "", "", ("Europe/Moscow",), "Мелитополь", 46.85, 35.37, ()),
@@ -82,16 +84,19 @@ SUBJECTS: tuple[tuple[str, str, str, str, tuple[str, ...], str, float, float, tu
     ("RU-KIR", "Кировская область", "", "RU-KIR", ("Europe/Kirov",), "Киров", 58.60, 49.66, ("Вятка",)),
     ("RU-KOS", "Костромская область", "", "RU-KOS", ("Europe/Moscow",), "Кострома", 57.77, 40.93, ()),
     ("RU-KGN", "Курганская область", "", "RU-KGN", ("Asia/Yekaterinburg",), "Курган", 55.44, 65.34, ("Зауралье",)),
-    ("RU-KRS", "Курская область", "", "RU-KRS", ("Europe/Moscow",), "Курск", 51.73, 36.19, ()),
+    ("RU-KRS", "Курская область", "", "RU-KRS", ("Europe/Moscow",), "Курск", 51.73, 36.19, ("Курщина",)),
     ("RU-LEN", "Ленинградская область", "", "RU-LEN", ("Europe/Moscow",), "Гатчина", 59.57, 30.13,
      ("Ленобласть", "ЛО")),
     ("RU-LIP", "Липецкая область", "", "RU-LIP", ("Europe/Moscow",), "Липецк", 52.61, 39.59, ()),
     ("RU-MAG", "Магаданская область", "", "RU-MAG", ("Asia/Magadan",), "Магадан", 59.57, 150.80, ("Колыма",)),
     ("RU-MOS", "Московская область", "", "RU-MOS", ("Europe/Moscow",), "Красногорск", 55.83, 37.33,
      ("Подмосковье", "МО")),
-    ("RU-MUR", "Мурманская область", "", "RU-MUR", ("Europe/Moscow",), "Мурманск", 68.97, 33.09, ("Кольский",)),
-    ("RU-NIZ", "Нижегородская область", "", "RU-NIZ", ("Europe/Moscow",), "Нижний Новгород", 56.33, 44.00, ()),
-    ("RU-NGR", "Новгородская область", "", "RU-NGR", ("Europe/Moscow",), "Великий Новгород", 58.52, 31.27, ()),
+    ("RU-MUR", "Мурманская область", "", "RU-MUR", ("Europe/Moscow",), "Мурманск", 68.97, 33.09,
+     ("Кольский полуостров", "Кольский край")),
+    ("RU-NIZ", "Нижегородская область", "", "RU-NIZ", ("Europe/Moscow",), "Нижний Новгород", 56.33, 44.00,
+     ("Нижегородчина",)),
+    ("RU-NGR", "Новгородская область", "", "RU-NGR", ("Europe/Moscow",), "Великий Новгород", 58.52, 31.27,
+     ("Новгородчина",)),
     ("RU-NVS", "Новосибирская область", "", "RU-NVS", ("Asia/Novosibirsk",), "Новосибирск", 55.03, 82.92, ()),
     ("RU-OMS", "Омская область", "", "RU-OMS", ("Asia/Omsk",), "Омск", 54.99, 73.37, ("Прииртышье",)),
     ("RU-ORE", "Оренбургская область", "", "RU-ORE", ("Asia/Yekaterinburg",), "Оренбург", 51.77, 55.10,
@@ -102,20 +107,21 @@ SUBJECTS: tuple[tuple[str, str, str, str, tuple[str, ...], str, float, float, tu
     ("RU-ROS", "Ростовская область", "", "RU-ROS", ("Europe/Moscow",), "Ростов-на-Дону", 47.23, 39.72,
      ("Ростовщина", "Дон")),
     ("RU-RYA", "Рязанская область", "", "RU-RYA", ("Europe/Moscow",), "Рязань", 54.63, 39.74, ("Рязанщина",)),
-    ("RU-SAM", "Самарская область", "", "RU-SAM", ("Europe/Samara",), "Самара", 53.20, 50.15, ()),
-    ("RU-SAR", "Саратовская область", "", "RU-SAR", ("Europe/Saratov",), "Саратов", 51.53, 46.03, ()),
-    ("RU-SAK", "Сахалинская область", "", "RU-SAK", ("Asia/Sakhalin",), "Южно-Сахалинск",
+    ("RU-SAM", "Самарская область", "", "RU-SAM", ("Europe/Samara",), "Самара", 53.20, 50.15, ("Самарская губерния",)),
+    ("RU-SAR", "Саратовская область", "", "RU-SAR", ("Europe/Saratov",), "Саратов", 51.53, 46.03,
+     ("Саратовская губерния",)),
+    ("RU-SAK", "Сахалинская область", "", "RU-SAK", ("Asia/Sakhalin", "Asia/Srednekolymsk"), "Южно-Сахалинск",
      46.96, 142.74, ("Сахалин", "Курилы")),
     ("RU-SVE", "Свердловская область", "", "RU-SVE", ("Asia/Yekaterinburg",), "Екатеринбург", 56.84, 60.61,
      ("Средний Урал",)),
     ("RU-SMO", "Смоленская область", "", "RU-SMO", ("Europe/Moscow",), "Смоленск", 54.78, 32.05, ("Смоленщина",)),
     ("RU-TAM", "Тамбовская область", "", "RU-TAM", ("Europe/Moscow",), "Тамбов", 52.72, 41.45, ("Тамбовщина",)),
-    ("RU-TVE", "Тверская область", "", "RU-TVE", ("Europe/Moscow",), "Тверь", 56.86, 35.90, ("Тверская обл",)),
+    ("RU-TVE", "Тверская область", "", "RU-TVE", ("Europe/Moscow",), "Тверь", 56.86, 35.90, ("Верхневолжье",)),
     ("RU-TOM", "Томская область", "", "RU-TOM", ("Asia/Tomsk",), "Томск", 56.48, 84.95, ()),
     ("RU-TUL", "Тульская область", "", "RU-TUL", ("Europe/Moscow",), "Тула", 54.19, 37.62, ()),
     ("RU-TYU", "Тюменская область", "", "RU-TYU", ("Asia/Yekaterinburg",), "Тюмень", 57.15, 65.53, ()),
     ("RU-ULY", "Ульяновская область", "", "RU-ULY", ("Europe/Ulyanovsk",), "Ульяновск", 54.31, 48.40, ()),
-    ("RU-KHS", "Херсонская область", "", "", ("Europe/Moscow",), "Геническ", 46.18, 34.80, ()),
+    ("RU-KHS", "Херсонская область", "", "", ("Europe/Moscow",), "Геническ", 46.18, 34.80, ("Херсонщина",)),
     ("RU-CHE", "Челябинская область", "", "RU-CHE", ("Asia/Yekaterinburg",), "Челябинск", 55.16, 61.40,
      ("Южный Урал",)),
     ("RU-YAR", "Ярославская область", "", "RU-YAR", ("Europe/Moscow",), "Ярославль", 57.63, 39.87, ()),
@@ -136,10 +142,15 @@ SUBJECTS: tuple[tuple[str, str, str, str, tuple[str, ...], str, float, float, tu
 )
 
 # Subjects spanning several zones: zone → municipal districts that keep it (the rest use the first zone).
+# Yakutia (federal law 107-FZ on the calculation of time, as amended in 2014): UTC+10 in three uluses,
+# UTC+11 in six; the Northern Kurils keep UTC+11 like the rest of Sakhalin Oblast (IANA files them apart).
+# Names are matched without «район», «улус», «муниципальный», «городской округ» and punctuation,
+# so «Оймяконский улус (район)» and «Оймяконский район» are the same district.
 ZONE_MUNICIPALITIES: dict[str, dict[str, tuple[str, ...]]] = {
     "RU-SA": {
         "Asia/Vladivostok": ("Верхоянский район", "Оймяконский район", "Усть-Янский район"),
         "Asia/Srednekolymsk": ("Абыйский район", "Аллаиховский район", "Верхнеколымский район", "Момский район",
                                "Нижнеколымский район", "Среднеколымский район"),
     },
+    "RU-SAK": {"Asia/Srednekolymsk": ("Северо-Курильский городской округ",)},
 }

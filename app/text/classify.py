@@ -12,12 +12,22 @@ the words that decided.
 
 from __future__ import annotations
 
+import itertools
 import re
 from collections import defaultdict
 from dataclasses import dataclass, field
 from functools import lru_cache
 
 from app.categories import label
+from app.text.cues import (
+    ASIDE_SHARE,
+    ASIDE_WORDS,
+    CAUSE_BOOST,
+    CAUSE_WORDS,
+    INDOOR_POINTS,
+    indoor_temperature,
+    sarcastic,
+)
 from app.text.lexicon_index import TokenInfo, analyze
 from app.text.morph import analyzer, normalize, tokens
 from app.text.phrases import PAIRS, SEQUENCES
@@ -101,17 +111,48 @@ def _same_clause(infos: list[TokenInfo], i: int, j: int) -> bool:
     return high - low <= RESTORED_WINDOW and not any(t.surface in CONTRAST for t in infos[low + 1:high])
 
 
+_ASIDE_MARKS = ASIDE_WORDS | {"еще"}
+
+
+def _clause_shares(infos: list[TokenInfo], surfaces: set[str]) -> list[float]:
+    """Weight share per token: ``ASIDE_SHARE`` in a clause with «тоже», «также», «ещё и», else 1."""
+    shares, start = [1.0] * len(infos), 0
+    if surfaces.isdisjoint(_ASIDE_MARKS):
+        return shares
+    for end in [*(i for i, t in enumerate(infos) if t is _BOUNDARY), len(infos)]:
+        words = [t.surface for t in infos[start:end]]
+        aside = any(w in ASIDE_WORDS for w in words) or any(
+            a == "еще" and b == "и" for a, b in itertools.pairwise(words))
+        for i in range(start, end):
+            shares[i] = ASIDE_SHARE if aside else 1.0
+        start = end + 1
+    return shares
+
+
+def _causes(infos: list[TokenInfo], surfaces: set[str]) -> set[int]:
+    """Positions of the two words after «из-за»: the cause the message names."""
+    if surfaces.isdisjoint(CAUSE_WORDS):
+        return set()
+    return {j for i, t in enumerate(infos) if t.surface in CAUSE_WORDS for j in (i + 1, i + 2)}
+
+
 def _word_scores(infos: list[TokenInfo], scores: _Scores) -> None:
     negators = [i for i, info in enumerate(infos) if info.negator]
     restored = _restored_at(infos, negators)
+    surfaces = {t.surface for t in infos}
+    shares, causes, boosted = _clause_shares(infos, surfaces), _causes(infos, surfaces), set()
     for i, info in enumerate(infos):
         if not info.evidence:
             continue
+        for category, weight in info.evidence:
+            if i in causes and weight >= 2 and category not in boosted:
+                boosted.add(category)
+                scores.add(category, CAUSE_BOOST, info.surface)
         negated = any(-2 <= j - i < 0 or (j == i + 1 and infos[j].surface in _AFTER_NEGATORS) for j in negators)
         back = not negated and any(_same_clause(infos, i, j) for j in restored)
         for category, weight in info.evidence:
             boost = NEGATION_BOOST if negated and weight >= 2 else 0.0
-            scores.add(category, weight + boost, info.surface)
+            scores.add(category, (weight + boost) * shares[i], info.surface)
             if back and weight >= 2:
                 scores.restored[category] = scores.restored.get(category, 0.0) + weight
 
@@ -160,6 +201,9 @@ def score(text: str) -> tuple[dict[str, float], dict[str, list[str]], list[Token
     _pair_scores(infos, scores)
     _sequence_scores(infos, scores)
     _discount_restored(scores)
+    temperature = indoor_temperature(text)
+    if temperature and scores.points.get("heating", 0.0) < MIN_SCORE:  # the only sign of a heating complaint
+        scores.add("heating", INDOOR_POINTS, temperature)
     return scores.points, scores.words, infos
 
 
@@ -177,8 +221,8 @@ def _explain(category: str, words: list[str]) -> str:
     return f"{label(category)}: " + ", ".join(f"«{w}»" for w in words[:6])
 
 
-def _other(infos: list[TokenInfo], why: str) -> Classification:
-    complaint = any(i.trouble for i in infos) and not any(i.gratitude for i in infos)
+def _other(infos: list[TokenInfo], why: str, thanks: bool) -> Classification:
+    complaint = any(i.trouble for i in infos) and not thanks
     return Classification("other", None, 0.6, complaint, why)
 
 
@@ -191,13 +235,15 @@ def _partly_restored(infos: list[TokenInfo]) -> bool:
 def classify(text: str) -> Classification:
     """Primary and secondary category, confidence, complaint flag and explanation."""
     points, words, infos = score(text)
-    trouble = any(i.trouble for i in infos) or _partly_restored(infos)
+    sarcasm = sarcastic(text)
+    trouble = any(i.trouble for i in infos) or _partly_restored(infos) or sarcasm
+    thanks = any(i.gratitude for i in infos) and not sarcasm
     if not trouble and "?" not in text and any(i.resolved or i.gratitude for i in infos):
         marker = next(i.surface for i in infos if i.resolved or i.gratitude)
         return Classification("other", None, 0.7, False, f"Прочее: благодарность или восстановление («{marker}»)")
     ranked = _ranked(points)
     if not ranked or ranked[0][1] < MIN_SCORE:
-        return _other(infos, "Прочее: нет признаков категории")
+        return _other(infos, "Прочее: нет признаков категории", thanks)
     (top, top_points), rest = ranked[0], ranked[1:]
     second = rest[0] if rest else ("", 0.0)
     secondary = second[0] if second[1] >= max(SECONDARY_MIN, SECONDARY_SHARE * top_points) else None

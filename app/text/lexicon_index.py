@@ -8,7 +8,8 @@ a space («несвета», «интернетнет»).
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import re
+from dataclasses import dataclass, replace
 from functools import lru_cache
 
 from app.text.lexicon import LEXICON, keyed_by_word
@@ -73,9 +74,13 @@ def _info(token: str, keys: tuple[str, ...]) -> TokenInfo:
         for category, weight in _evidence_index().get(key, ()):
             evidence[category] = max(evidence.get(category, 0.0), weight)
     flags = set(keys)
-    resolved = bool(flags & RESOLVED)
+    resolved = bool(flags & RESOLVED) and not _imperative(token)  # «свет дайте!» demands, «дали» restores
     return TokenInfo(token, keys, tuple(evidence.items()), bool(flags & TROUBLE), resolved,
                      bool(flags & GRATITUDE), bool(flags & NEGATORS), resolved and _past(token))
+
+
+def _imperative(token: str) -> bool:
+    return analyzer().parse(token)[0].tag.mood == "impr"
 
 
 def _past(token: str) -> bool:
@@ -99,9 +104,15 @@ def _split(token: str) -> tuple[TokenInfo, ...] | None:
     return None
 
 
+_TAIL = re.compile(r"-(?:то|таки|ка|\d+)$")  # «холодную-то», «МЦД-1»: the word carries the evidence
+
+
 @lru_cache(maxsize=200_000)
 def analyze(token: str) -> tuple[TokenInfo, ...]:
     """Evidence of a normalised token (usually one TokenInfo; two for glued words)."""
+    bare = _TAIL.sub("", token)
+    if bare != token and bare:
+        return tuple(replace(info, surface=token) for info in analyze(bare))
     if is_known(token) or not token.isalpha():
         return (_known_info(token),)
     repaired = _fuzzy(token)

@@ -29,8 +29,16 @@ STREET_NEXT = wordset("""
 """)
 STREET_SHAPED = re.compile(r"(?:ая|яя|ое|ее|ий|ый|ой|ые|ие|ого|его|ова|ева|ина|ына)$")
 
-# Before a settlement that is only a reference point: «под Таганрогом, в Покровском», «приехали из Москвы».
-NEAR_MARKERS = wordset("под около возле недалеко рядом из")
+# Before a settlement that is only a reference point: «под Таганрогом, в Покровском».
+NEAR_MARKERS = wordset("под около возле недалеко рядом")
+# Before «из» they make the place an origin («приехали из Москвы»); «пишу из Тагила» names the place.
+MOTION = wordset("""
+    приехал приехала приехали приехать переехал переехала переехали вернулся вернулась вернулись
+    прилетел прилетела прилетели уехал уехала уехали выехал выехала выехали эвакуировали привезли
+    приезжают приезжаем едем еду едут ехали ехал ехала
+""")
+# A one-word form with an adjective's ending: it must not agree with the next noun («Холмский перевал»).
+ADJECTIVE_ENDING = re.compile(r"(?:[ыио]й|[ая]я|[ое]е|[ыи]е|[ое]го|[ое]му|[ыи]м|[ое]м|[ую]ю|[ыи]х|[ыи]ми)$")
 
 # Before a settlement form that is also an adjective: «в Черноморском», «из Раздольного».
 PLACE_PREPOSITIONS = wordset("в во из под около возле у")
@@ -54,9 +62,12 @@ def modifies_noun(adjective: str, noun: str) -> bool:
 
 # Below this population an ambiguous form also needs a type word.
 SMALL_AMBIGUOUS = 10_000
+# Below this population a place outside the centre's regions must be written as a name: capitalised
+# (in a text of mixed case), or after a preposition or a type word: «вада ржавая» is no village Вад.
+SMALL_PLACE = 15_000
 
 _STREET = re.compile(
-    r"(?P<kind>ул\.?|улиц[аеуы]|пр-к?т\.?|проспект[а-я]*|пер\.?|переул[а-я]*|бульвар[а-я]*|б-р|шоссе|ш\.)"
+    r"(?<![А-Яа-яЁё])(?P<kind>ул\.?|улиц[аеуы]|пр-к?т\.?|проспект[а-я]*|пер\.?|переул[а-я]*|бульвар[а-я]*|б-р|шоссе|ш\.)"
     r"\s*(?P<name>[А-ЯЁа-яё0-9][А-ЯЁа-яё\-]*(?:\s+[А-ЯЁ][а-яё\-]+)?)"
     r"(?:[,\s]+(?:д\.|дом)?\s*(?P<house>\d+[а-яА-Я]?(?:/\d+)?))?",
 )

