@@ -10,8 +10,9 @@ QT_ENV := QT_QPA_PLATFORM=offscreen QTWEBENGINE_CHROMIUM_FLAGS="--no-sandbox" PY
 PYTEST_ARGS ?=
 
 # Debian packages the packaging build and its test need (Qt's xcb plugin dependencies for
-# PyInstaller's analysis, dpkg-deb/xz for the .deb, iproute2 to bring loopback up under unshare -n).
-SYSTEM_PACKAGES := libxcb-icccm4 libxcb-keysyms1 libxcb-cursor0 binutils dpkg xz-utils iproute2
+# PyInstaller's analysis, dpkg-deb/xz for the .deb, iproute2 to bring loopback up under unshare -n;
+# gdal-bin's ogrinfo: Debian's own GDAL reads the exported GeoPackage/KML/Shapefile files in the tests).
+SYSTEM_PACKAGES := libxcb-icccm4 libxcb-keysyms1 libxcb-cursor0 binutils dpkg xz-utils iproute2 gdal-bin
 
 NOQT_VENV := .venv-noqt
 QT_PACKAGES := PySide6 pyqtgraph folium pytest-qt pyinstaller
@@ -44,11 +45,12 @@ $(STAMPS)/web: $(WEB)/package.json $(WEB)/package-lock.json
 	cd $(WEB) && npm ci --no-audit --no-fund --loglevel=error
 	touch $@
 
-$(STAMPS)/geodata: $(STAMPS)/python $(STAMPS)/web app/region/build.py
+$(STAMPS)/geodata: $(STAMPS)/python $(STAMPS)/web app/region/build.py app/region/subjects.py
 	$(PY) -m app.region.build
 	touch $@
 
-GAZETTEER_SOURCES := $(wildcard app/gazetteer/build/*.py) app/demo/settlements.py
+GAZETTEER_SOURCES := $(wildcard app/gazetteer/build/*.py) app/demo/settlements.py app/text/place_forms.py \
+                     app/region/subjects.py
 
 $(STAMPS)/gazetteer: $(STAMPS)/geodata $(GAZETTEER_SOURCES)
 	$(PY) -m app.gazetteer.build

@@ -26,32 +26,32 @@ TARGET_S = 3.0
 
 def _storm_store(tmp: Path, hours: int):
     from app.common.timeutil import utcnow
+    from app.core import open_core
     from app.demo.play import demo_scenario, play
-    from app.store.engine import open_store
 
-    store = open_store(f"sqlite:///{tmp / 'bench.sqlite3'}")
+    core = open_core(f"sqlite:///{tmp / 'bench.sqlite3'}", region="RU-KDA")
     scenario = demo_scenario(utcnow(), hours_before=hours)
     end = scenario.start + timedelta(hours=hours)
-    stored = play(store, scenario, scenario.start, end).inserted
-    return store, end, stored
+    stored = play(core.store, scenario, scenario.start, end, core.pipeline).imported
+    return core.store, end, stored
 
 
 def _timed_runs(store, end, rows, counts, out: Path, reps: int) -> list[float]:
-    """Briefings on one offscreen map and chart (as in the window: the map is already there)."""
+    """Briefings on one briefing stage (as in the window: its own offscreen map, already loaded)."""
+    from app.region import region
     from maps.qt.web import WebContext
-    from widgets.analytics.hourly_chart import HourlyChart
-    from widgets.briefing.headless import CHART_SIZE, _rendered_map
+    from widgets.briefing.headless import scene_of
     from widgets.briefing.maker import BriefingMaker
+    from widgets.briefing.stage import BriefingStage
     from widgets.shell.qtapp import create_application, spin_until, teardown
 
     create_application(headless=True)
     context = WebContext()
-    view = _rendered_map(context, rows, rows, 60)
-    chart = HourlyChart()
-    chart.resize(*CHART_SIZE)
-    chart.set_counts(counts)
-    chart.show()
-    maker = BriefingMaker(store, context, view, chart, out)
+    profile = region("RU-KDA")
+    stage = BriefingStage(context, profile)
+    scene = scene_of(store, end, rows, counts, profile)
+    spin_until(lambda: stage.view.is_ready, 60)  # as in the window after its first briefing
+    maker = BriefingMaker(store, context, stage, lambda _end: scene, out)
     results: list = []
     maker.completed.connect(results.append)
     times = []
@@ -62,7 +62,8 @@ def _timed_runs(store, end, rows, counts, out: Path, reps: int) -> list[float]:
         times.append(time.perf_counter() - started)
         assert results[i].ok, results[i].errors
     maker.shutdown()
-    teardown(context, maker, view, chart)
+    stage.close()
+    teardown(context, maker, stage)
     return times
 
 

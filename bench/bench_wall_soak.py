@@ -78,13 +78,13 @@ def _hook_wall(probe: Probe) -> None:
     """Count updates delivered to the wall (a wrapper on the class: the window is built inside main)."""
     from widgets.wall.wall import WallWindow
 
-    original = WallWindow.apply_batch
+    original = WallWindow._on_rows  # new messages, read after the core announced them
 
-    def apply_batch(self, batch) -> None:
+    def on_rows(self, rows) -> None:
         probe.on_update()
-        original(self, batch)
+        original(self, rows)
 
-    WallWindow.apply_batch = apply_batch  # type: ignore[method-assign]
+    WallWindow._on_rows = on_rows  # type: ignore[method-assign]
 
 
 def _on_tick(app, probe: Probe) -> None:

@@ -17,7 +17,18 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
-from drills import clock_drills, crash_drills, feed_drills, hostile_drills, pg_drills, storage_drills  # noqa: E402, F401
+from drills import (  # noqa: E402, F401
+    clock_drills,
+    crash_drills,
+    feed_drills,
+    hostile_drills,
+    hostile_feed_drills,
+    memory_drills,
+    outage_drills,
+    output_drills,
+    pg_drills,
+    storage_drills,
+)
 from drills.core import DRILLS, Checks, Drill, SkipDrillError  # noqa: E402
 
 

@@ -171,15 +171,13 @@ def test_campaign_effect_armavir(store):
 
 
 def test_kpi_figures(store):
-    from app.analytics.kpi import crisis_start, kpi_figures, set_crisis_start
+    from app.analytics.kpi import kpi_figures
 
     add(store, [NOW - timedelta(minutes=m) for m in range(1, 31)], "power", "Сочи")
     add(store, [NOW - H - timedelta(minutes=m) for m in range(1, 11)], "power", "Анапа")
     add(store, [NOW - 5 * H], "power", "Анапа")
     add(store, [datetime(2026, 11, 23, 6, 0, tzinfo=UTC)], "gas", "Анапа")  # Mon 9:00 Moscow, due Mon 17:00
-    set_crisis_start(store, NOW - 3 * H)
-    assert crisis_start(store) == NOW - 3 * H
-    kpi = kpi_figures(store, NOW)
+    kpi = kpi_figures(store, NOW, crisis_start=NOW - 3 * H)
     assert (kpi.last_hour, kpi.previous_hour, kpi.since_crisis) == (30, 10, 40)
     assert kpi.change == 200 and kpi.top_municipality == "Сочи" and kpi.top_count == 30
     assert kpi.open == 42 and kpi.overdue == 1  # today's messages are due at 18:00 or later

@@ -10,6 +10,7 @@ from PySide6.QtCore import QPointF, Qt
 
 from app.analytics.hourly import baseline, by_category, by_municipality
 from app.categories import CODES
+from app.core import Core
 from tests.analytics_helpers import add
 from tests.fixtures import FIXTURE_COUNTS, FIXTURE_START
 
@@ -112,7 +113,7 @@ def test_analytics_view_loads_in_background(qtbot, store, tmp_path):
         add(store, [now - H - k * timedelta(days=7) + timedelta(minutes=m) for m in range(3)], "water", "Армавир")
     add(store, [now - H + timedelta(seconds=20 * i) for i in range(119)], "water", "Армавир")
     worker = DbWorker()
-    view = AnalyticsView(store, worker, _Clock(now), population={"Армавир": 190_000})
+    view = AnalyticsView(Core(store, _Clock(now)), worker, population={"Армавир": 190_000})
     qtbot.addWidget(view)
     view.resize(1400, 700)
     view.show()

@@ -411,5 +411,5 @@ def test_cli_exports_geojson_and_html_with_russian_counts(store, tmp_path):
 
 
 def test_cli_rejects_unknown_format(tmp_path):
-    result = _cli("--format", "kml", "--out", str(tmp_path / "x.kml"), data_dir=tmp_path)
+    result = _cli("--format", "dxf", "--out", str(tmp_path / "x.dxf"), data_dir=tmp_path)
     assert result.returncode == 2 and "geojson" in result.stderr

@@ -50,19 +50,23 @@ def test_table_lists_newest_first_and_caps(qtbot, fixture_store):
 
 
 def test_table_filters_by_category_status_and_text(qtbot, fixture_store):
+    from app.core import ViewState
     from widgets.messages.filters import MessageFilterBar
-    from widgets.messages.table import MessageTable, MessageTableModel
+    from widgets.messages.table import MessageTable, MessageTableModel, TimeWindow
 
     model = MessageTableModel()
     table = MessageTable(model)
-    bar = MessageFilterBar()
+    state = ViewState()  # the category goes through the one view state, as in the window
+    bar = MessageFilterBar(state)
     bar.changed.connect(table.proxy.set_criteria)
+    state.subscribe(lambda view: table.proxy.set_window(TimeWindow(categories=view.categories)))
     qtbot.addWidget(table)
     qtbot.addWidget(bar)
     rows = latest_messages(fixture_store, 500)
     model.reset_rows(rows)
     assert table.proxy.rowCount() == len(rows)
     bar.category.setCurrentIndex(bar.category.findData("water"))
+    assert state.view.categories == {"water"}
     assert table.proxy.rowCount() == sum(FIXTURE_COUNTS["water"])
     bar.search.setText("армавир")
     expected = sum(1 for r in rows if r.category == "water" and "армавир" in r.text.lower())

@@ -145,7 +145,7 @@ def test_telegram_desktop_export(store, tmp_path):
     assert import_files(store, [path]).line == "Импортировано 1, дубликатов 0, отклонено 1"
     [row] = messages(store)
     assert (row.text, row.author, row.source, row.external_id) == ("Нет воды на ул. Кирова с утра", "Ольга",
-                                                                   "telegram", "1001:2")
+                                                                   "telegram", "-1001001:2")
     assert row.published_at == datetime(2024, 1, 10, 5, 1, tzinfo=UTC)
     assert reasons(store) == ["пустой текст сообщения"]
 

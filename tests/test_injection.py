@@ -6,6 +6,7 @@ from datetime import UTC, datetime, timedelta
 
 from app.core import Core
 from app.intake.writer import Incoming, store_incoming
+from app.queries.map import MapWindow
 from app.queries.messages import messages_after
 
 BASE = [
@@ -91,6 +92,42 @@ def test_hostile_payloads_do_not_execute_or_leak(qtbot, web_context, store):
     assert web_context.guard.blocked_count == before, web_context.guard.blocked[before:]
     assert panel.view.console_errors == []
     worker.shutdown()
+
+
+def test_hostile_categories_and_sources_stay_data(qtbot, web_context, store):
+    """Every payload also as a category and a source: drawn as «Прочее», never a key, never markup."""
+    from tests.qt_helpers import page_value, ready_map, wait_markers
+
+    start = datetime.now(UTC) - timedelta(hours=1)
+    codes = [*PAYLOADS, "__proto__", "constructor", "prototype", "toString", "valueOf", "hasOwnProperty"]
+    store_incoming(store, [Incoming(source=code[:60], external_id=f"k{n}", published_at=start + timedelta(seconds=n),
+                                    text=code, lat=45.0 + (n % 8) * 0.002, lon=39.0 + (n // 8) * 0.003,
+                                    category=code) for n, code in enumerate(codes)])
+    rows = messages_after(store, 0)
+    assert {r.category for r in rows} == set(codes)
+    view = ready_map(qtbot, web_context)
+    before = web_context.guard.blocked_count
+    view.add_messages(rows)
+    wait_markers(qtbot, view, len(codes))
+    qtbot.waitUntil(lambda: page_value(qtbot, view, "opershtab.stats().drawn") == len(codes))
+    for row in rows[:: max(1, len(rows) // 12)]:
+        assert page_value(qtbot, view, f"opershtab.categoryOf({row.id})") == row.category
+        view.show_popup(row.id)
+        qtbot.waitUntil(lambda r=row: page_value(qtbot, view, "document.querySelector('.ops-popup .ops-text') ? "
+                                                 "document.querySelector('.ops-popup .ops-text').textContent : null")
+                        == r.text)
+        assert page_value(qtbot, view, "document.querySelector('.ops-popup .ops-cat').textContent") == "Прочее"
+    view.set_filter(MapWindow(start, start + timedelta(hours=1), frozenset(codes[:5])))
+    qtbot.waitUntil(lambda: page_value(qtbot, view, "opershtab.stats().drawn") == 5)
+    markup = "img, script, svg, a, iframe, style, link, object, form, input, video, details, meta, base"
+    assert page_value(qtbot, view, f"Array.from(document.querySelectorAll('.ops-popup, .ops-legend')).map(p => "
+                      f"p.querySelectorAll({markup!r}).length).reduce((a, b) => a + b, 0)") == 0
+    assert page_value(qtbot, view, "document.querySelectorAll('.ops-cat-legend div').length") == 11
+    assert page_value(qtbot, view, "window.__pwned === undefined && ({}).constructor === Object") is True
+    stats = page_value(qtbot, view, "opershtab.stats()")
+    assert stats["errors"] == 0 and stats["dialogs"] == 0 and view.console_errors == []
+    qtbot.wait(300)  # a leaked image or stylesheet request would arrive by now
+    assert web_context.guard.blocked_count == before
 
 
 def test_points_json_is_a_safe_script_literal():

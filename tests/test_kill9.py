@@ -80,3 +80,55 @@ def test_sigkill_at_random_points_then_rerun(template_db, tmp_path, big_csv):
             assert total == distinct == ROWS, (trial, partial)
         finally:
             store.close()
+
+
+SOURCE_CHILD = """
+import sys
+from app.intake.connectors import SourceSpec
+from app.intake.sources import source_poller
+from app.store.engine import Store
+spec = SourceSpec("vk_wall", "kill", sys.argv[2], {"owners": [-1], "comments": False}, 60.0, True, 1, sys.argv[3])
+print("start", flush=True)
+source_poller(Store(sys.argv[1]), spec).poll_once()
+"""
+
+
+def test_sigkill_mid_source_poll_then_poll_again(template_db, tmp_path):
+    """A VK wall of 1,500 posts served slowly; the poller process is killed mid-poll, then polled again."""
+    from app.intake.connectors import SourceSpec
+    from app.intake.sources import source_poller
+    from tests.source_servers import TOKEN, VkServer, vk_post
+
+    class SlowVk(VkServer):
+        def answer(self, path, query, headers):  # type: ignore[no-untyped-def]
+            time.sleep(0.1)
+            return super().answer(path, query, headers)
+
+    now = int(time.time())
+    posts = [vk_post(-1, i, now - 3600 + i, f"Нет света, дом {i}") for i in range(1500, 0, -1)]
+    rng = random.Random()
+    for trial in range(2):
+        path = tmp_path / f"source{trial}.sqlite3"
+        shutil.copy(template_db, path)
+        store = Store(f"sqlite:///{path}")
+        try:
+            with SlowVk({-1: posts}) as server:
+                child = subprocess.Popen([sys.executable, "-c", SOURCE_CHILD, store.url, server.url, TOKEN], cwd=ROOT,
+                                         stdout=subprocess.PIPE, text=True)
+                assert child.stdout is not None
+                child.stdout.readline()
+                time.sleep(rng.uniform(0.6, 1.5))
+                child.send_signal(signal.SIGKILL)
+                child.wait(timeout=30)
+                child.stdout.close()
+                with store.session() as session:
+                    partial = session.scalar(select(func.count()).select_from(Message))
+                spec = SourceSpec("vk_wall", "kill", server.url, {"owners": [-1], "comments": False}, 60.0, True, 1,
+                                  TOKEN)
+                source_poller(store, spec).poll_once()
+            with store.session() as session:
+                total = session.scalar(select(func.count()).select_from(Message))
+                distinct = session.scalar(select(func.count(Message.external_id.distinct())))
+            assert partial % 100 == 0 and total == distinct == 1500, (trial, partial, total, distinct)
+        finally:
+            store.close()

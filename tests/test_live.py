@@ -45,8 +45,7 @@ def test_new_scenario_messages_reach_map_chart_and_list(qtbot, store, web_contex
     loads = []
     window.map_view.loadStarted.connect(lambda: loads.append(1))
     player = ScenarioPlayer(window.core, worker, scenario, clock, interval_ms=100, parent=window)
-    player.batchStored.connect(window.apply_batch)
-    with qtbot.waitSignal(player.batchStored, timeout=20000):
+    with qtbot.waitSignal(player.batchStored, timeout=20000):  # the views follow the core's announcement
         player.start()
     first = count_in(store, scenario.start, clock.now())
     assert first > 100
@@ -57,7 +56,7 @@ def test_new_scenario_messages_reach_map_chart_and_list(qtbot, store, web_contex
     second = count_in(store, scenario.start, clock.now())
     qtbot.waitUntil(lambda: _drawn_total(window.chart) == second, timeout=20000)
     wait_markers(qtbot, window.map_view, _located(store))
-    assert window.table_model.rows[0].published_at == latest_time(store)
+    qtbot.waitUntil(lambda: window.table_model.rows[0].published_at == latest_time(store), timeout=10000)
     assert loads == []  # appended in place, never reloaded
     assert page_value(qtbot, window.map_view, "performance.getEntriesByType('navigation').length") == 1
     player.stop()

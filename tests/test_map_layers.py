@@ -115,6 +115,15 @@ def test_incident_extents_render(qtbot, web_context, store):
     assert view.console_errors == []
 
 
+def click(qtbot, view, x: float, y: float) -> None:
+    """A real left click on the web view at a point of the page (not a script's synthetic event)."""
+    from PySide6.QtCore import QPoint, Qt
+    from PySide6.QtTest import QTest
+
+    target = view.focusProxy() or view
+    QTest.mouseClick(target, Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier, QPoint(round(x), round(y)))
+
+
 def test_marker_click_reaches_python(qtbot, web_context, fixture_store):
     view = ready_map(qtbot, web_context)
     row = messages_after(fixture_store, 0)[5]
@@ -123,14 +132,18 @@ def test_marker_click_reaches_python(qtbot, web_context, fixture_store):
     with qtbot.waitSignal(view.bridge.messageClicked, timeout=10000) as blocker:
         view.run_script(f"opershtab.showPopup({row.id});")
     assert blocker.args == [row.id]
+    view.run_script("document.querySelector('.leaflet-popup-close-button').click();")
+    qtbot.waitUntil(lambda: page_value(qtbot, view, "opershtab.stats().drawn") == 1)
+    x, y = _still_point(qtbot, view, row.id)
     with qtbot.waitSignal(view.bridge.messageClicked, timeout=10000) as blocker:
-        view.run_script(f"opershtab.openPopup({row.id}); document.querySelector('.ops-marker') && "
-                        "document.querySelector('.ops-marker').click();")
+        click(qtbot, view, x, y)
     assert blocker.args == [row.id]
+    qtbot.waitUntil(lambda: page_value(qtbot, view, "!!document.querySelector('.ops-popup .ops-text')"))
+    assert page_value(qtbot, view, "document.querySelector('.ops-popup .ops-text').textContent") == row.text
 
 
 def test_window_back_and_forth_keeps_counts_and_clicks(qtbot, web_context, fixture_store):
-    """Narrow, widen, narrow again: each group in turn on the map, counts exact, markers clickable."""
+    """Narrow, widen, narrow again: counts exact each time, points clickable."""
     view = ready_map(qtbot, web_context)
     rows = messages_after(fixture_store, 0)
     view.add_messages(rows)
@@ -140,23 +153,36 @@ def test_window_back_and_forth_keeps_counts_and_clicks(qtbot, web_context, fixtu
         view.set_filter(window)
         qtbot.waitUntil(lambda e=expected: page_value(qtbot, view, "opershtab.stats().clustered") == e)
         assert page_value(qtbot, view, "opershtab.stats().visible") == expected
-        assert page_value(qtbot, view, "document.querySelectorAll('.leaflet-marker-icon').length") > 0
-    view.run_script(f"opershtab.openPopup({rows[3].id});")  # zooms until the marker stands alone
+        assert sum(i["count"] for i in page_value(qtbot, view, "opershtab.frame()")) == expected
+    view.run_script(f"opershtab.openPopup({rows[3].id});")  # zooms in to street level at the message
     qtbot.waitUntil(lambda: page_value(qtbot, view, "document.querySelectorAll('.ops-popup').length") > 0,
                     timeout=15000)
-    with qtbot.waitSignal(view.bridge.messageClicked, timeout=10000) as blocker:
-        view.run_script("document.querySelector('.ops-marker').click();")
-    assert blocker.args[0] in {r.id for r in rows}
+    view.run_script("document.querySelector('.leaflet-popup-close-button').click();")
+    x, y = _still_point(qtbot, view, rows[3].id)  # the popup's auto-pan has ended
+    clicked: list[int] = []
+    view.bridge.messageClicked.connect(clicked.append)
+    click(qtbot, view, x, y)  # a single message, or a list of those at one place: open its first line
+    qtbot.waitUntil(lambda: bool(clicked) or page_value(qtbot, view, "!!document.querySelector('.ops-list-row')"))
+    if not clicked:
+        view.run_script("document.querySelector('.ops-list-row').click();")
+        qtbot.waitUntil(lambda: bool(clicked))
+    assert clicked[0] in {r.id for r in rows}
+
+
+def _still_point(qtbot, view, message_id: int) -> list[float]:
+    """A message's place in the view once the map has stopped moving (a popup's auto-pan is animated)."""
+    qtbot.waitUntil(lambda: page_value(qtbot, view, f"!opershtab.moving() && opershtab.pointOf({message_id}) !== null"))
+    return page_value(qtbot, view, f"opershtab.pointOf({message_id})")
 
 
 def test_settlement_labels_only_around_the_view(qtbot, web_context):
-    """From zoom 9 every town qualifies for a label; only those in and around the view get one."""
+    """From zoom 9 every town qualifies for a label; only those in and around the view are drawn."""
     from app.common.paths import generated_dir
     from app.region.build import BASEMAP_NAME
 
     towns = json.loads((generated_dir() / BASEMAP_NAME).read_text(encoding="utf-8"))["settlements"]
     view = ready_map(qtbot, web_context)
-    qtbot.waitUntil(lambda: page_value(qtbot, view, "document.querySelectorAll('.ops-town').length") > 0)
+    qtbot.waitUntil(lambda: page_value(qtbot, view, "opershtab.stats().towns_shown") > 0)
     view.fit_bounds(44.95, 38.85, 45.15, 39.15)  # Krasnodar, zoom ≥ 10
     qtbot.waitUntil(lambda: page_value(qtbot, view, "opershtab.bounds()")[2] - page_value(
         qtbot, view, "opershtab.bounds()")[0] < 1.0)
@@ -164,7 +190,7 @@ def test_settlement_labels_only_around_the_view(qtbot, web_context):
     pad_lat, pad_lon = (north - south) * 0.25, (east - west) * 0.25
     around = [t for t in towns if south - pad_lat <= t["lat"] <= north + pad_lat
               and west - pad_lon <= t["lon"] <= east + pad_lon]
-    qtbot.waitUntil(lambda: page_value(qtbot, view, "document.querySelectorAll('.ops-town').length") == len(around))
+    qtbot.waitUntil(lambda: page_value(qtbot, view, "opershtab.stats().towns_shown") == len(around))
     assert 0 < len(around) < len(towns)
 
 
@@ -175,7 +201,7 @@ def test_popup_shows_the_regions_local_time(qtbot, web_context, fixture_store):
     view.add_messages([row])
     wait_markers(qtbot, view, 1)
     view.run_script(f"opershtab.showPopup({row.id});")
-    qtbot.waitUntil(lambda: page_value(qtbot, view, "!!document.querySelector('.ops-meta')"))
+    qtbot.waitUntil(lambda: page_value(qtbot, view, "!!document.querySelector('.ops-text')"))  # details arrived
     meta = page_value(qtbot, view, "document.querySelector('.ops-meta').textContent")
     assert meta.startswith(to_local(row.published_at).strftime("%d.%m %H:%M") + " · ")
 
@@ -206,7 +232,7 @@ def _png(color: str) -> bytes:
 
 
 def test_mbtiles_tiles_are_served_with_tms_flip(qtbot, web_context, tmp_path):
-    from app.region.mbtiles import MBTiles
+    from app.region.tiles import MBTiles
 
     path = tmp_path / "base.mbtiles"
     with sqlite3.connect(path) as db:

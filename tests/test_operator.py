@@ -65,6 +65,10 @@ def _rows(window, n):
     return window.table_model.rows[:n]
 
 
+def _shown(window, message_id):
+    return next(r for r in window.table_model.rows if r.id == message_id)
+
+
 def test_category_correction_reaches_database_table_and_map(qtbot, fixture_store, web_context):
     from app.queries.messages import messages_by_ids
     from tests.qt_helpers import page_value
@@ -72,11 +76,12 @@ def test_category_correction_reaches_database_table_and_map(qtbot, fixture_store
     window = _loaded_window(qtbot, fixture_store, web_context)
     qtbot.waitUntil(lambda: window.map_view.is_ready, timeout=20000)
     target = next(r for r in window.table_model.rows if r.category == "power")
-    with qtbot.waitSignal(window.actions_.changed, timeout=10000):
+    with qtbot.waitSignal(window.actions_.completed, timeout=10000):
         window.actions_.set_category([target], "gas")
     stored = messages_by_ids(fixture_store, [target.id])[0]
     assert stored.category == "gas"
-    assert next(r for r in window.table_model.rows if r.id == target.id).category == "gas"
+    assert "категория → Газоснабжение" in window.statusBar().currentMessage()
+    qtbot.waitUntil(lambda: _shown(window, target.id).category == "gas", timeout=10000)  # from the announcement
     expression = f"opershtab.categoryOf({target.id})"
     qtbot.waitUntil(lambda: page_value(qtbot, window.map_view, expression) == "gas", timeout=20000)
 
@@ -88,12 +93,11 @@ def test_routing_and_status_with_history(qtbot, fixture_store, web_context):
     agency = add_agency(fixture_store, "ПАО «Россети Кубань»")
     window = _loaded_window(qtbot, fixture_store, web_context)
     rows = _rows(window, 3)
-    with qtbot.waitSignal(window.actions_.changed, timeout=10000):
+    with qtbot.waitSignal(window.actions_.completed, timeout=10000):
         window.actions_.assign(rows, agency.id)
-    fresh = {r.id: r for r in window.table_model.rows}
-    assert all(fresh[r.id].status == "assigned" for r in rows)
-    with qtbot.waitSignal(window.actions_.changed, timeout=10000):
-        window.actions_.set_status([fresh[rows[0].id]], "in_progress")
+    qtbot.waitUntil(lambda: all(_shown(window, r.id).status == "assigned" for r in rows), timeout=10000)
+    with qtbot.waitSignal(window.actions_.completed, timeout=10000):
+        window.actions_.set_status([_shown(window, rows[0].id)], "in_progress")
     stored = messages_by_ids(fixture_store, [rows[0].id])[0]
     assert stored.status == "in_progress" and stored.version == rows[0].version + 2
     assert [h.status for h in history(fixture_store, rows[0].id)] == ["assigned", "in_progress"]
@@ -105,7 +109,7 @@ def test_stale_version_is_refused_not_overwritten(qtbot, fixture_store, web_cont
     agency = add_agency(fixture_store, "Водоканал")
     window = _loaded_window(qtbot, fixture_store, web_context)
     row = _rows(window, 1)[0]
-    with qtbot.waitSignal(window.actions_.changed, timeout=10000):
+    with qtbot.waitSignal(window.actions_.completed, timeout=10000):
         window.actions_.assign([row], agency.id)  # another operator got there first…
     with qtbot.waitSignal(window.actions_.failed, timeout=10000) as blocker:
         window.actions_.set_status([row], "in_progress")  # …this one still holds the old version
@@ -115,9 +119,9 @@ def test_stale_version_is_refused_not_overwritten(qtbot, fixture_store, web_cont
 def test_importance_and_filter_by_status(qtbot, fixture_store, web_context):
     window = _loaded_window(qtbot, fixture_store, web_context)
     rows = _rows(window, 2)
-    with qtbot.waitSignal(window.actions_.changed, timeout=10000):
+    with qtbot.waitSignal(window.actions_.completed, timeout=10000):
         window.actions_.mark_important(rows)
-    assert {r.importance for r in window.table_model.rows if r.id in {x.id for x in rows}} == {"high"}
+    qtbot.waitUntil(lambda: {_shown(window, r.id).importance for r in rows} == {"high"}, timeout=10000)
     window.filters.status.setCurrentIndex(window.filters.status.findData("new"))
     assert window.table.proxy.rowCount() == window.table_model.rowCount()
     window.filters.status.setCurrentIndex(window.filters.status.findData("answered"))
@@ -136,7 +140,7 @@ def test_merge_incidents_from_selection(qtbot, fixture_store, web_context):
     for row in power:
         picked.setdefault(row.incident_id, row)
     assert len(picked) >= 2
-    with qtbot.waitSignal(window.actions_.changed, timeout=10000):
+    with qtbot.waitSignal(window.actions_.completed, timeout=10000):
         window.actions_.merge_incidents(list(picked.values())[:2])
     open_after = [i for i in incident_rows(fixture_store) if i.status == "open"]
     assert len(open_after) == len(open_before) - 1

@@ -9,6 +9,7 @@ from PySide6.QtCore import Qt
 
 from app.briefing.archive import record_briefing
 from app.briefing.figures import compute_figures
+from app.core import Core
 from tests.fixtures import FIXTURE_START, fixture_total
 
 END = FIXTURE_START + timedelta(hours=3)
@@ -60,7 +61,7 @@ def test_archive_view_lists_briefings_off_thread(qtbot, fixture_store, figures, 
 
     record_briefing(fixture_store, figures, pdf_path=str(tmp_path / "missing.pdf"), docx_path=None)
     worker = DbWorker()
-    view = BriefingArchiveView(fixture_store, worker)
+    view = BriefingArchiveView(Core(fixture_store), worker)
     qtbot.addWidget(view, before_close_func=lambda _w: worker.shutdown())
     view.refresh()
     qtbot.waitUntil(lambda: view.model.rowCount() == 1, timeout=5000)

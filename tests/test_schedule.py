@@ -54,3 +54,32 @@ def test_scheduler_fires_at_the_hour_with_a_controllable_clock(qtbot):
     qtbot.waitUntil(lambda: len(fired) == 2, timeout=2000)
     assert fired[-1] == datetime(2026, 11, 24, 15, 0, tzinfo=UTC)
     scheduler.stop()
+
+
+def test_operator_window_makes_the_hourly_briefing_by_itself(qtbot, fixture_store, web_context, tmp_path):
+    """No Ctrl+B: the window's scheduler follows the core's clock; two hours on, two briefings in the archive."""
+    from pypdf import PdfReader
+
+    from app.briefing.archive import list_briefings
+    from app.core import Core
+    from tests.fixtures import FIXTURE_START, fixture_total
+    from widgets.shell.main_window import MainWindow
+    from widgets.tasks.worker import DbWorker
+
+    clock = ManualClock(FIXTURE_START + timedelta(hours=2, minutes=59))  # 16:59 local
+    window = MainWindow(Core(fixture_store, clock), web_context, DbWorker(), briefing_dir=tmp_path)
+    window.open_files = False
+    qtbot.addWidget(window, before_close_func=lambda w: w.briefing.shutdown())
+    window.show()
+    window.load_initial()  # starts the schedule
+    for hour in (3, 4):
+        clock.set(FIXTURE_START + timedelta(hours=hour, seconds=5))  # 17:00:05, then 18:00:05
+        qtbot.waitUntil(lambda n=hour: len(list_briefings(fixture_store)) == n - 2, timeout=60000)
+    records = sorted(list_briefings(fixture_store), key=lambda r: r.period_end)
+    assert [r.period_end for r in records] == [FIXTURE_START + timedelta(hours=3), FIXTURE_START + timedelta(hours=4)]
+    assert [r.hour_total for r in records] == [fixture_total(2), fixture_total(3)]
+    for record, hour in zip(records, ("с 16:00 до 17:00", "с 17:00 до 18:00"), strict=True):
+        text = " ".join(" ".join(page.extract_text() for page in PdfReader(record.pdf_path).pages).split())
+        assert "Справка оперативного штаба : Краснодарский край" in text and hour in text
+    qtbot.waitUntil(lambda: window.archive.model.rowCount() == 2, timeout=10000)  # the archive view followed
+    assert window.last_briefing is not None and window.last_briefing.ok

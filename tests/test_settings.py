@@ -88,10 +88,38 @@ def test_dialog_shows_errors_and_accepts_valid(qtbot):
 
     dialog = SettingsDialog(Settings())
     qtbot.addWidget(dialog)
-    dialog.feed_url.setText("not a url")
+    dialog.editors["feed_url"].set_value("not a url")
     dialog._on_ok_clicked()
     assert "Адрес ленты" in dialog.errors.text() and dialog.result() == 0
-    dialog.feed_url.setText("https://monitoring.example/api/messages")
-    dialog.work_start.setValue(8)
+    dialog.editors["feed_url"].set_value("https://monitoring.example/api/messages")
+    dialog.editors["work_start_hour"].spin.setValue(8)
     dialog._on_ok_clicked()
     assert dialog.errors.text() == "" and dialog.settings.work_start_hour == 8
+    assert dialog.changed() == {"feed_url": "https://monitoring.example/api/messages", "work_start_hour": 8}
+
+
+def test_dialog_is_built_from_the_field_metadata(qtbot):
+    from PySide6.QtWidgets import QPushButton
+
+    from app.settings import meta_of
+    from widgets.shell.settings_dialog import SettingsDialog
+
+    dialog = SettingsDialog(Settings(region="RU-KDA"), token_persistent=False)
+    qtbot.addWidget(dialog)
+    groups = list(dict.fromkeys(meta_of(key)["group"] for key in KEYS))
+    assert [dialog.tabs.tabText(i) for i in range(dialog.tabs.count())] == groups
+    assert set(dialog.editors) == set(KEYS)
+    assert dialog.edited() == Settings(region="RU-KDA")  # every editor shows its value and gives it back
+    labels = {label.text() for label in dialog.findChildren(type(dialog.errors))}
+    assert "Подложка MBTiles/PMTiles *" in labels and "Тема" in labels  # restart-only fields are marked
+    assert any("контур региона на карте — после перезапуска" in text for text in labels)
+    region = dialog.editors["region"].picker
+    assert len(region.visible_codes()) == 89 and region.code() == "RU-KDA"
+    region.search.setText("Якутия")
+    assert dialog.edited().region == "RU-SA"
+    assert "только в памяти" in dialog.token_place.text()
+    dialog.token_editor.set_value("секрет")
+    assert dialog.token == "секрет"
+    assert dialog.token_editor.edit.echoMode() == dialog.token_editor.edit.EchoMode.Password
+    buttons = {b.text() for b in dialog.editors["region_pack"].findChildren(QPushButton)}
+    assert buttons == {"Обзор…", "Папка…"}  # a pack is a file or a folder of boundaries

@@ -41,7 +41,7 @@ def _wall(qtbot, store, web_context, clock, playlist=None):
     from widgets.wall.wall import WallWindow
 
     worker = DbWorker()
-    window = WallWindow(store, web_context, worker, clock, "Краснодарский край", playlist)
+    window = WallWindow(Core(store, clock), web_context, worker, playlist)
     qtbot.addWidget(window, before_close_func=lambda _w: worker.shutdown())
     window.resize(1600, 900)
     window.show()

@@ -1,9 +1,10 @@
 """Hourly volume aggregated in SQL: by local hour × category or × municipality, rates, baseline.
 
-Buckets are local hours of the region computed inside the query from one fixed
-UTC offset (Europe/Moscow has had no daylight saving since 2014), so a day
-boundary falls at local midnight and the database does the counting: a million
-rows aggregate from the covering indexes (category|municipality, published_at).
+Buckets are local hours of the centre's region (``app.common.timeutil.local_zone``)
+computed inside the query from one fixed UTC offset per query (no Russian zone has
+had daylight saving since 2014), so a day boundary falls at local midnight and the
+database does the counting: a million rows aggregate from the covering indexes
+(category|municipality, published_at).
 
 Baseline: the MEDIAN of the same hour of the week over the previous four weeks
 (robust to one earlier spike); weeks before the first stored message are
@@ -20,7 +21,8 @@ from statistics import median
 from sqlalchemy import func, select, text
 
 from app.categories import CODES, label
-from app.common.timeutil import as_utc, floor_hour, local_zone
+from app.common.timeutil import as_utc, local_zone
+from app.common.timeutil import floor_local_hour as floor_local_hour_of
 from app.store.engine import Store
 from app.store.models import Message
 
@@ -240,5 +242,5 @@ def hourly_counts(store: Store, start: datetime, end: datetime) -> HourlyCounts:
 
 def last_hours_window(now: datetime, hours: int = 24) -> tuple[datetime, datetime]:
     """The ``hours`` whole hours ending with the one containing ``now``."""
-    end = floor_hour(now) + timedelta(hours=1)
+    end = floor_local_hour_of(now) + timedelta(hours=1)
     return end - timedelta(hours=hours), end

@@ -2,19 +2,16 @@
 
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from sqlalchemy import func, select
 
 from app.common.timeutil import as_utc
-from app.ops.deadlines import overdue_summary
+from app.ops.deadlines import WorkCalendar, overdue_summary
 from app.queries.messages import count_in
 from app.store.engine import Store
-from app.store.models import Message, Setting
-
-CRISIS_KEY = "crisis_start"
+from app.store.models import Message
 
 
 @dataclass(frozen=True)
@@ -35,24 +32,6 @@ class Kpi:
         return (self.last_hour - self.previous_hour) / self.previous_hour * 100 if self.previous_hour else None
 
 
-def crisis_start(store: Store) -> datetime | None:
-    """The user-set start of the crisis (Setting ``crisis_start``, ISO text in JSON)."""
-    with store.session() as session:
-        setting = session.get(Setting, CRISIS_KEY)
-        return datetime.fromisoformat(json.loads(setting.value)) if setting else None
-
-
-def set_crisis_start(store: Store, at: datetime | None) -> None:
-    """Set or clear the crisis start."""
-    with store.session() as session:
-        setting = session.get(Setting, CRISIS_KEY)
-        if at is None:
-            if setting is not None:
-                session.delete(setting)
-            return
-        session.merge(Setting(key=CRISIS_KEY, value=json.dumps(as_utc(at).isoformat())))
-
-
 def top_municipality(store: Store, start: datetime, end: datetime) -> tuple[str | None, int]:
     """The municipality with most messages in [start, end)."""
     stmt = (select(Message.municipality, func.count().label("n"))
@@ -64,12 +43,17 @@ def top_municipality(store: Store, start: datetime, end: datetime) -> tuple[str 
     return (row[0], int(row[1])) if row else (None, 0)
 
 
-def kpi_figures(store: Store, at: datetime) -> Kpi:
-    """All tile figures at ``at``; the top municipality is over the crisis (or the last 24 h)."""
+def kpi_figures(store: Store, at: datetime, crisis_start: datetime | None = None,
+                calendar: WorkCalendar | None = None) -> Kpi:
+    """All tile figures at ``at``; the top municipality is over the crisis (or the last 24 h).
+
+    ``crisis_start`` and ``calendar`` come from the settings (``app.core``): the crisis
+    counted from, and the working calendar the overdue answers are judged in.
+    """
     at = as_utc(at)
     hour = timedelta(hours=1)
-    start = crisis_start(store)
-    summary = overdue_summary(store, at)
+    start = as_utc(crisis_start) if crisis_start is not None else None
+    summary = overdue_summary(store, at, calendar)
     name, count = top_municipality(store, start or at - timedelta(days=1), at)
     return Kpi(at, count_in(store, at - hour, at), count_in(store, at - 2 * hour, at - hour), start,
                count_in(store, start, at) if start else None, summary.total_open, summary.overdue, name, count)

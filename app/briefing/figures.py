@@ -24,9 +24,10 @@ from app.briefing.incidents import IncidentFigures, IncidentLine, incident_figur
 from app.briefing.quotes import Topic, top_topics
 from app.common import ru
 from app.common.paths import data_dir, resources_dir, web_modules_dir
-from app.common.timeutil import as_utc, floor_hour, from_local, to_local, utcnow
-from app.ops.deadlines import overdue_summary
+from app.common.timeutil import as_utc, floor_local_hour, from_local, to_local, utcnow
+from app.ops.deadlines import WorkCalendar, overdue_summary
 from app.queries.messages import messages_in
+from app.queries.warnings import active_warnings, warning_line
 from app.store.engine import Store
 from app.store.models import Message, Setting
 
@@ -83,6 +84,7 @@ class BriefingFigures:
     informed: tuple[tuple[str, str], ...] = ()  # category code ("" = all), local time of the last announcement
     diff: tuple[str, ...] = ()
     notes: tuple[str, ...] = ()
+    warnings: tuple[str, ...] = ()  # one line per official warning (CAP) in force at the hour's end
 
     @property
     def change_percent(self) -> float | None:
@@ -120,9 +122,9 @@ def _count(store: Store, *where: Any) -> int:
         return int(conn.execute(select(func.count()).select_from(Message).where(*where)).scalar_one())
 
 
-def answer_figures(store: Store, end: datetime) -> tuple[int, int]:
+def answer_figures(store: Store, end: datetime, calendar: WorkCalendar | None = None) -> tuple[int, int]:
     """(open complaints at ``end``, those past their answer deadline) as ``app.ops.deadlines`` counts them."""
-    summary = overdue_summary(store, end)
+    summary = overdue_summary(store, end, calendar)
     return summary.total_open, summary.overdue
 
 
@@ -169,17 +171,23 @@ def _informed(store: Store, end: datetime, hours: int = 6) -> tuple[tuple[str, s
 
 def compute_figures(store: Store, period_end: datetime, region: str, window_hours: int = 24,
                     population: Mapping[str, int] | None = None,
-                    previous: Mapping[str, Any] | None = None) -> BriefingFigures:
-    """Figures for the hour ending at ``period_end``; ``previous`` is the last briefing's JSON for the diff."""
-    end = floor_hour(period_end)
+                    previous: Mapping[str, Any] | None = None,
+                    crisis: tuple[datetime | None, str | None] | None = None,
+                    calendar: WorkCalendar | None = None) -> BriefingFigures:
+    """Figures for the hour ending at ``period_end``; ``previous`` is the last briefing's JSON for the diff.
+
+    ``crisis`` (start, name) and ``calendar`` come from the settings; without ``crisis``
+    the keys earlier versions stored are read.
+    """
+    end = floor_local_hour(period_end)
     start = end - timedelta(hours=1)
-    since = crisis_start(store)
+    since, crisis_name = crisis if crisis is not None else (crisis_start(store), _setting(store, "crisis_name"))
     since = since if since is not None and since < end else None
     hour_rows = messages_in(store, start, end)
     window = hourly_counts(store, end - timedelta(hours=window_hours), end)
     lines = _category_lines(store, start, end, since or end - timedelta(hours=window_hours))
     places, rates = _places(store, start, end, population or {})
-    open_answers, overdue = answer_figures(store, end)
+    open_answers, overdue = answer_figures(store, end, calendar)
     incidents, new, growing = incident_figures(store, start, end)
     figures = BriefingFigures(
         region=region, period_start=start, period_end=end, generated_at=utcnow(),
@@ -189,10 +197,11 @@ def compute_figures(store: Store, period_end: datetime, region: str, window_hour
         by_category=tuple((line.code, line.label, line.hour) for line in lines if line.hour),
         top_settlements=tuple((p.name, p.count) for p in places),
         hourly=tuple((to_local(h).strftime("%H:00"), n) for h, n in zip(window.hours, window.total(), strict=True)),
-        crisis_name=_setting(store, "crisis_name") or None, since=since, categories=lines,
+        crisis_name=crisis_name or None, since=since, categories=lines,
         incidents=incidents, open_answers=open_answers, overdue_answers=overdue,
         top_places=places, top_rates=rates, new_incidents=new, growing_incidents=growing,
         topics=top_topics(hour_rows), informed=_informed(store, end),
+        warnings=tuple(warning_line(w) for w in active_warnings(store, end)),
     )
     return replace(figures, diff=briefing_notes.diff(figures.as_json_dict(), previous),
                    notes=briefing_notes.notes(figures))

@@ -13,7 +13,7 @@ from typing import Protocol
 
 from sqlalchemy import select
 
-from app.common.timeutil import as_utc, floor_hour, to_local
+from app.common.timeutil import as_utc, floor_local_hour, to_local
 from app.store.engine import Store
 from app.store.models import Setting
 
@@ -57,7 +57,7 @@ class BriefingSchedule:
 
     def next_run(self, after: datetime) -> datetime:
         """The first run time strictly after ``after`` (aware UTC)."""
-        candidate = floor_hour(after) + timedelta(minutes=self.minute)
+        candidate = floor_local_hour(after) + timedelta(minutes=self.minute)
         while candidate <= as_utc(after) or not self._is_run_hour(to_local(candidate)):
             candidate += timedelta(hours=1)
         return candidate
@@ -73,8 +73,8 @@ class BriefingSchedule:
 
 
 def period_end_for(run_at: datetime) -> datetime:
-    """A run at 15:00 (or 15:05) reports the hour that ended at 15:00."""
-    return floor_hour(run_at)
+    """A run at 15:00 (or 15:05) local reports the local hour that ended at 15:00."""
+    return floor_local_hour(run_at)
 
 
 def load_schedule(store: Store) -> BriefingSchedule:

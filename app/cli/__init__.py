@@ -21,6 +21,7 @@ from app.cli.common import add_core_options, fail
 from app.common.files import OutputError
 from app.common.paths import data_dir
 from app.core import CoreOpenError
+from app.demo import scenario_names
 
 DESCRIPTION = "Оперштаб — ситуационная картина для оперативного штаба региона."
 EXTENSIONS = (
@@ -72,7 +73,7 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
     add_core_options(parser, sub=False)
     parser.add_argument("--demo", action="store_true", help="демонстрация в чистой базе demo.sqlite3")
-    parser.add_argument("--scenario", default=None, metavar="НАЗВАНИЕ",
+    parser.add_argument("--scenario", default=None, metavar="НАЗВАНИЕ", choices=scenario_names(),
                         help="сценарий демонстрации (без --demo: проигрывать его в указанную базу)")
     parser.add_argument("--speed", type=float, default=60.0, help="скорость сценария (60 = час за минуту)")
     parser.add_argument("--seed", type=int, default=2023, help="зерно сценария")

@@ -1,4 +1,8 @@
-"""Intake commands: ``import``, ``feed-server`` and ``poll`` (through the core's one pipeline)."""
+"""Intake commands: ``import``, ``feed-server``, ``poll`` and ``sources`` (through the core's one pipeline).
+
+A full disk or a database server that stays away longer than the intake waits for it
+(``app.intake.storage``) ends a command with one Russian line; what was stored stays whole.
+"""
 
 from __future__ import annotations
 
@@ -7,10 +11,16 @@ import json
 import threading
 from pathlib import Path
 
+from sqlalchemy.exc import DBAPIError
+
 from app.cli.common import add_core_options, core_from, fail
 from app.core import Core
-from app.intake import FeedConfig, FeedPoller, ImportSummary, PollResult, feed_health
-from app.intake.feed import poll_forever
+from app.demo import DEFAULT_SCENARIO, scenario_names
+from app.intake import RAW, FeedConfig, FeedPoller, ImportSummary, PollResult, feed_health
+from app.intake import import_files as import_raw
+from app.intake.feed import FeedStoppedError
+from app.intake.files import preview, save_profile
+from app.intake.storage import storage_problem
 
 SHOWN_REJECTIONS = 20
 
@@ -19,20 +29,30 @@ def register(sub: argparse._SubParsersAction) -> None:
     _register_import(sub)
     _register_feed_server(sub)
     _register_poll(sub)
+    from app.cli.sources import register_sources
+
+    register_sources(sub)
 
 
 def _register_import(sub: argparse._SubParsersAction) -> None:
-    parser = sub.add_parser("import", help="импорт файлов (CSV, XLSX, JSON/JSONL, GeoJSON, экспорт Telegram)")
+    parser = sub.add_parser("import", help="импорт файлов (CSV, XLSX, JSON/JSONL, GeoJSON, экспорт Telegram, CAP)")
     add_core_options(parser)
     parser.add_argument("files", nargs="+", metavar="FILE", help="файлы для импорта")
     parser.add_argument("--mapping", metavar="JSON",
                         help='сопоставление полей, например {"text": "Комментарий", "time": "Когда"}')
+    parser.add_argument("--save-profile", metavar="НАЗВАНИЕ",
+                        help="запомнить сопоставление столбцов первого файла под этим названием "
+                             "(следующий файл с теми же заголовками узнаётся сам)")
+    parser.add_argument("--no-classify", action="store_true",
+                        help="не классифицировать и не размещать: категории и места — как в файле (быстрый импорт "
+                             "архивов)")
     parser.set_defaults(handler="app.cli.intake:run_import")
 
 
 def _register_feed_server(sub: argparse._SubParsersAction) -> None:
     parser = sub.add_parser("feed-server", help="локальная HTTP-лента сообщений сценария (учения, демонстрация)")
-    parser.add_argument("--scenario", default="storm", metavar="НАЗВАНИЕ", help="сценарий")
+    parser.add_argument("--scenario", default=DEFAULT_SCENARIO, choices=scenario_names(), metavar="НАЗВАНИЕ",
+                        help=f"сценарий: {', '.join(scenario_names())}")
     parser.add_argument("--host", default="127.0.0.1", help="адрес (по умолчанию только этот компьютер)")
     parser.add_argument("--port", type=int, default=8765, help="порт")
     parser.add_argument("--speed", type=float, default=60.0, help="скорость сценария (60 = час за минуту)")
@@ -51,6 +71,8 @@ def _register_poll(sub: argparse._SubParsersAction) -> None:
     parser.add_argument("--token", help="токен доступа (заголовок Authorization: Bearer)")
     parser.add_argument("--page-size", type=int, default=500, help="записей на страницу")
     parser.add_argument("--source", default="feed", help="источник для записей без поля source")
+    parser.add_argument("--follow-redirects", action="store_true",
+                        help="следовать перенаправлениям на другой адрес (в состоянии ленты будет отмечено)")
     parser.set_defaults(handler="app.cli.intake:run_poll")
 
 
@@ -78,12 +100,24 @@ def _missing(paths: list[Path]) -> list[str]:
     return [f"Файл не найден или не читается: {p}" for p in paths if not p.is_file()]
 
 
-def _print_rejections(summary: ImportSummary) -> None:
+def print_rejections(summary: ImportSummary) -> None:
     for rejection in summary.rejections[:SHOWN_REJECTIONS]:
         print(f"  отклонено: {rejection.location}: {rejection.reason}")
     if summary.rejected > len(summary.rejections[:SHOWN_REJECTIONS]):
         rest = summary.rejected - len(summary.rejections[:SHOWN_REJECTIONS])
         print(f"  … и ещё {rest}: все причины — в журнале карантина (таблица quarantine базы данных)")
+
+
+def _import(core: Core, paths: list[Path], mapping: dict[str, str | None] | None, raw: bool) -> ImportSummary:
+    if not raw:
+        return core.import_files(paths, mapping)
+    return core.announce_arrived(import_raw(core.store, paths, mapping, RAW))
+
+
+def _save_profile(core: Core, name: str, path: Path, mapping: dict[str, str | None] | None) -> str:
+    shown = preview(path, 1, mapping, core.store)
+    saved = save_profile(core.store, name, shown.headers, shown.mapping)
+    return f"Профиль «{saved.name}» сохранён: {', '.join(f'{k} ← {v}' for k, v in saved.mapping.items())}"
 
 
 def run_import(args: argparse.Namespace) -> int:
@@ -97,11 +131,19 @@ def run_import(args: argparse.Namespace) -> int:
     readable = [p for p in paths if p.is_file()]
     core = core_from(args)
     try:
-        summary = core.import_files(readable, mapping) if readable else ImportSummary()
+        if getattr(args, "save_profile", None) and readable:
+            print(_save_profile(core, args.save_profile, readable[0], mapping))
+        summary = _import(core, readable, mapping, getattr(args, "no_classify", False)) if readable \
+            else ImportSummary()
+    except (DBAPIError, ValueError) as exc:
+        problem = storage_problem(exc) if isinstance(exc, DBAPIError) else str(exc)
+        if problem is None:
+            raise
+        return fail(f"Импорт остановлен: {problem}", 1)
     finally:
         core.close()
     print(summary.line)
-    _print_rejections(summary)
+    print_rejections(summary)
     for line in missing:
         print(f"Ошибка: {line}")
     return 1 if missing else 0
@@ -115,14 +157,14 @@ def _print_result(result: PollResult) -> None:
 def run_poll(args: argparse.Namespace) -> int:
     """Poll a feed once (``--once``) or every interval until Ctrl+C, through the core's pipeline."""
     config = FeedConfig(url=args.url, token=args.token, interval_s=args.interval, page_size=args.page_size,
-                        source=args.source)
+                        source=args.source, follow_elsewhere=getattr(args, "follow_redirects", False))
     core = core_from(args)
     stop = threading.Event()
     poller = core.feed_poller(config, wait=stop.wait)
     try:
         if args.once:
             return _poll_once(core, poller, config)
-        poll_forever(poller, stop, lambda result: _report(core, result))
+        _poll_forever(core, poller, stop)
     except KeyboardInterrupt:
         stop.set()
     finally:
@@ -131,13 +173,34 @@ def run_poll(args: argparse.Namespace) -> int:
     return 0
 
 
+def _poll_forever(core: Core, poller: FeedPoller, stop: threading.Event) -> None:
+    """Poll every interval; a storage failure is reported and the next poll tries again from the cursor."""
+    while not stop.is_set():
+        try:
+            _report(core, poller.poll_once())
+        except FeedStoppedError:
+            return
+        except DBAPIError as exc:
+            problem = storage_problem(exc)
+            if problem is None:
+                raise
+            print(f"Ошибка: опрос не сохранён: {problem}", flush=True)
+        stop.wait(poller.config.interval_s)
+
+
 def _report(core: Core, result: PollResult) -> None:
     core.announce_arrived(result.summary)
     _print_result(result)
 
 
 def _poll_once(core: Core, poller: FeedPoller, config: FeedConfig) -> int:
-    result = poller.poll_once()
+    try:
+        result = poller.poll_once()
+    except DBAPIError as exc:
+        problem = storage_problem(exc)
+        if problem is None:
+            raise
+        return fail(f"Опрос не сохранён: {problem}", 1)
     _report(core, result)
     print(feed_health(core.store, config.id, config.interval_s).label)
     return 0 if result.error is None else 1

@@ -19,17 +19,21 @@ from typing import Any, Protocol
 from app.common.changes import Changes, Hub, Kind
 from app.common.clock import WallClock
 from app.common.timeutil import set_local_zone
+from app.core.configured import Crisis, crisis_of
 from app.core.places import replace_stored
+from app.core.secrets import FeedSecrets
 from app.core.view import ViewState
 from app.intake import FeedConfig, FeedPoller, ImportSummary, Pipeline, Placement, RawRecord, Rejection, run_pipeline
 from app.intake import import_files as _import_files
 from app.ops import Operations
+from app.ops.deadlines import WorkCalendar, calendar_from
 from app.region import Region, RegionPack, RegionPackError, load_region_pack, region
 from app.settings import Settings, changed_keys, load_settings, save_settings, with_values
 from app.store import Store
 
 log = logging.getLogger(__name__)
 Progress = Callable[[int], None]
+FEED_KEYS = frozenset({"feed_url", "feed_interval_s", "feed_stale_after_s"})
 
 
 class Clock(Protocol):
@@ -59,6 +63,7 @@ class Core:
         self.pack: RegionPack | None = None
         self.pack_error: str | None = None
         self.ops = Operations(store, self.hub, lambda: self.operator)
+        self.secrets = FeedSecrets()
         self._apply_region()
         self._load_remembered_pack()
 
@@ -89,7 +94,22 @@ class Core:
             kinds.add(Kind.PACK)
         if changed & {"crisis_start", "crisis_name"}:
             kinds.add(Kind.CRISIS)
+        if changed & FEED_KEYS:
+            kinds.add(Kind.FEED)
         return self.hub.publish(Changes.of(*kinds, settings=changed))
+
+    def calendar(self) -> WorkCalendar:
+        """The working calendar the deadlines are counted in (from the settings)."""
+        return calendar_from(self._settings, self.region)
+
+    def crisis(self) -> Crisis:
+        """The configured crisis: start (aware UTC) and name."""
+        return crisis_of(self._settings)
+
+    def set_feed_token(self, token: str | None) -> Changes:
+        """Keep the feed token (OS keyring or memory, see ``secrets.persistent``); announces a feed change."""
+        self.secrets.set_token(token)
+        return self.hub.publish(Changes.of(Kind.SETTINGS, Kind.FEED, settings={"feed_token"}))
 
     def use_region(self, code: str, remember: bool = False) -> None:
         """Serve region ``code`` for this run (and store it when ``remember``); ``UnknownRegionError``."""
@@ -135,7 +155,7 @@ class Core:
     @property
     def pipeline(self) -> Pipeline:
         """The intake pipeline with the current region and pack (every connector uses it)."""
-        return Pipeline(Placement(self.region.name if self.region else None, self.pack))
+        return Pipeline(Placement(self.region.name if self.region else None, self.pack), now=self.clock.now)
 
     def ingest(self, records: Iterable[RawRecord | Rejection], progress: Progress | None = None,
                cancel: threading.Event | None = None) -> ImportSummary:
@@ -157,6 +177,8 @@ class Core:
         if summary.new_ids:
             self.hub.publish(Changes.of(Kind.MESSAGES_ADDED, Kind.INCIDENTS, messages=summary.new_ids,
                                         incidents=summary.incident_ids))
+        if summary.edited_ids:  # a source edited its text (the earlier one is kept in message_versions)
+            self.hub.publish(Changes.of(Kind.MESSAGES_EDITED, messages=summary.edited_ids))
         return summary
 
     def close(self) -> None:

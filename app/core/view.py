@@ -13,7 +13,11 @@ from datetime import datetime, timedelta
 
 from app.common.timeutil import as_utc
 
-LIVE_HOURS = (1, 6, 24)
+# The live periods every period control offers (hours, Russian caption), shortest first.
+LIVE_CHOICES: tuple[tuple[int, str], ...] = (
+    (1, "1 ч"), (6, "6 ч"), (24, "24 ч"), (72, "3 суток"), (168, "7 суток"), (336, "14 суток"), (720, "30 суток"),
+)
+LIVE_HOURS = tuple(hours for hours, _ in LIVE_CHOICES)
 
 
 @dataclass(frozen=True)
@@ -37,6 +41,12 @@ class View:
         end = as_utc(now)
         return end - timedelta(hours=self.hours), end
 
+    def span_hours(self) -> float:
+        """How many hours the period covers (live: ``hours``)."""
+        if self.start is not None and self.end is not None:
+            return (as_utc(self.end) - as_utc(self.start)).total_seconds() / 3600
+        return self.hours
+
     def admits(self, category: str, municipality: str | None = None) -> bool:
         """Whether a message of ``category`` (and place) passes the filters (not the period)."""
         if self.categories and category not in self.categories:
@@ -59,6 +69,7 @@ class ViewState:
         return self._view
 
     def subscribe(self, listener: Listener) -> Callable[[], None]:
+        """Register ``listener`` (called with the new ``View``); returns the function that unsubscribes it."""
         self._listeners.append(listener)
         return lambda: self._listeners.remove(listener) if listener in self._listeners else None
 
@@ -73,13 +84,15 @@ class ViewState:
         """Follow the present again (the last ``hours``, by default the last chosen)."""
         self._set(replace(self._view, hours=hours or self._view.hours, start=None, end=None))
 
-    def show_history(self, start: datetime, end: datetime) -> None:
-        """Freeze on the period [start, end)."""
+    def show_history(self, start: datetime, end: datetime, categories: Iterable[str] | None = None) -> None:
+        """Freeze on the period [start, end) (and, when given, on ``categories``) in one change."""
         if as_utc(end) <= as_utc(start):
             raise ValueError("конец периода должен быть позже начала")
-        self._set(replace(self._view, start=as_utc(start), end=as_utc(end)))
+        chosen = self._view.categories if categories is None else frozenset(categories)
+        self._set(replace(self._view, start=as_utc(start), end=as_utc(end), categories=chosen))
 
     def set_categories(self, codes: Iterable[str]) -> None:
+        """Show only ``codes`` (empty: every category)."""
         self._set(replace(self._view, categories=frozenset(codes)))
 
     def set_municipality(self, name: str | None) -> None:

@@ -30,7 +30,7 @@ _SHORT_LIMITS = {**dict.fromkeys(_SHORT_NAMES, None), **COLUMN_LIMITS}
 FIELD_NAMES_RU = {
     "id": "Идентификатор", "time": "Дата", "text": "Текст", "author": "Автор", "url": "Ссылка",
     "lat": "Широта", "lon": "Долгота", "address": "Адрес", "region": "Регион", "source": "Источник",
-    "settlement": "Населённый пункт", "category": "Категория",
+    "settlement": "Населённый пункт", "category": "Категория", "edited": "Дата правки", "thread": "Обсуждение",
 }
 _DATE_FORMATS = ("%d.%m.%Y %H:%M:%S", "%d.%m.%Y %H:%M", "%d.%m.%Y", "%d/%m/%Y %H:%M", "%Y-%m-%d %H:%M")
 _RU_TIME = re.compile(r"^(\d{1,2})\.(\d{1,2})\.(\d{4})(?:[ T](\d{1,2}):(\d{2})(?::(\d{2}))?)?$")
@@ -41,13 +41,17 @@ _NUMBER = re.compile(r"^[+-]?\d+(?:[.,]\d+)?$")
 class RawRecord:
     """One input row before validation: canonical fields, its place in the input and the original text.
 
-    Treat as immutable; not frozen because a frozen ``__init__`` costs three times as much per row.
+    ``source`` names the connector's rows (a field «source» may say otherwise for display);
+    ``origin`` is the dedupe namespace the product gives the route (empty: ``source``), never
+    taken from the row itself. Treat as immutable; not frozen because a frozen ``__init__``
+    costs three times as much per row.
     """
 
     fields: Mapping[str, object]
     location: str
     raw: str
     source: str
+    origin: str = ""
 
 
 @dataclass(frozen=True)
@@ -122,12 +126,18 @@ def _build(record: RawRecord, clean: bool) -> Incoming:
     text = _text(fields.get("text"), clean)
     lat, lon = _coordinates(fields.get("lat"), fields.get("lon"))
     source, author, url, address, settlement, region, category = _shorts(fields, clean)
-    return Incoming(
+    item = Incoming(
         source=source or record.source[:64], text=text,
         published_at=parse_time(fields.get("time")), external_id=_external_id(fields.get("id"), clean),
         author=author, url=url, lat=lat, lon=lon, address=address,
         settlement=settlement, region=region, category=(category or "other")[:32],
+        origin=(record.origin or record.source)[:64],
     )
+    if "edited" in fields or "thread" in fields:
+        edited = fields.get("edited")
+        item.edited_at = None if edited in (None, "", 0) else parse_time(edited)
+        item.thread_key = _external_id(fields.get("thread"), clean)
+    return item
 
 
 def _shorts(fields: Mapping[str, object], clean: bool) -> list[str | None]:
@@ -304,5 +314,6 @@ def normalise(item: Incoming) -> Incoming:
         if value is not None:
             changes[name] = " ".join(unicodedata.normalize("NFC", value).split())[:limit] or None
     changes["source"] = changes["source"] or "unknown"
+    changes["origin"] = (item.origin or str(changes["source"]))[:64]
     changes["category"] = item.category[:32]
     return replace(item, **changes)  # type: ignore[arg-type]

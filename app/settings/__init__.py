@@ -8,6 +8,7 @@ from app.settings.model import (
     changed_keys,
     format_value,
     label_of,
+    meta_of,
     parse_value,
     validate,
     with_values,
@@ -16,5 +17,5 @@ from app.settings.storage import SettingsError, load_settings, save_settings
 
 __all__ = [
     "KEYS", "SCHEMA_VERSION", "THEMES", "Settings", "SettingsError", "changed_keys", "format_value", "label_of",
-    "load_settings", "parse_value", "save_settings", "validate", "with_values",
+    "load_settings", "meta_of", "parse_value", "save_settings", "validate", "with_values",
 ]

@@ -1,7 +1,10 @@
 """The one settings model: typed fields, Russian labels, validation, parsing from text.
 
 Every field names where it acts (``applies``): ``live`` fields take effect while the
-program runs; ``restart`` fields say so in the dialog and in ``settings set``.
+program runs; ``restart`` fields say so in the dialog and in ``settings set``; ``note``
+says what a partly live field leaves for the next start. ``kind`` tells the settings
+dialog which editor to build (``region``, ``path``, ``folder_or_file``, ``dates``,
+``moment``, ``theme``; otherwise the field's type decides).
 Secrets (the feed token) are never a field: they live in the OS keyring.
 """
 
@@ -17,21 +20,29 @@ from app.region import UnknownRegionError, region
 
 SCHEMA_VERSION = 1
 THEMES = {"light": "Светлая", "dark": "Тёмная"}
+REGION_NOTE = "название, местное время и рамка карты меняются сразу; контур региона на карте — после перезапуска"
 
 
-def _meta(label: str, applies: str = "live", group: str = "") -> dict[str, str]:
-    return {"label": label, "applies": applies, "group": group}
+def _meta(label: str, applies: str = "live", group: str = "", kind: str = "", note: str = "",
+          pattern: str = "") -> dict[str, str]:
+    return {"label": label, "applies": applies, "group": group, "kind": kind, "note": note, "pattern": pattern}
 
 
 @dataclass(frozen=True)
 class Settings:
     """Everything a centre configures; stored once (JSON with ``schema_version``) and read by all."""
 
-    region: str = field(default="", metadata=_meta("Регион (код субъекта, например RU-SA)", group="Регион"))
-    region_pack: str = field(default="", metadata=_meta("Пакет региона (границы муниципалитетов)", group="Регион"))
-    population_file: str = field(default="", metadata=_meta("Файл численности населения (CSV)", group="Регион"))
-    mbtiles_path: str = field(default="", metadata=_meta("Подложка MBTiles/PMTiles", group="Регион"))
-    online_tiles_url: str = field(default="", metadata=_meta("Онлайн-подложка (по явному выбору)", group="Регион"))
+    region: str = field(default="", metadata=_meta("Регион (код субъекта, например RU-SA)", group="Регион",
+                                                          kind="region", note=REGION_NOTE))
+    region_pack: str = field(default="", metadata=_meta("Пакет региона (границы муниципалитетов)", group="Регион",
+                                                               kind="folder_or_file",
+                                                               pattern="Границы (*.geojson *.json *.kml)"))
+    population_file: str = field(default="", metadata=_meta("Файл численности населения (CSV)", group="Регион",
+                                                                   kind="path", pattern="CSV (*.csv)"))
+    mbtiles_path: str = field(default="", metadata=_meta("Подложка MBTiles/PMTiles", "restart", "Регион", "path",
+                                                                pattern="Подложка (*.mbtiles *.pmtiles)"))
+    online_tiles_url: str = field(default="", metadata=_meta("Онлайн-подложка (по явному выбору)", "restart",
+                                                                    "Регион"))
     feed_url: str = field(default="", metadata=_meta("Адрес ленты (JSON API)", group="Лента"))
     feed_interval_s: int = field(default=30, metadata=_meta("Период опроса ленты, с", group="Лента"))
     feed_stale_after_s: int = field(default=90, metadata=_meta("Лента устарела через, с", group="Лента"))
@@ -39,20 +50,23 @@ class Settings:
     first_answer_hours_high: int = field(default=4, metadata=_meta("Первый ответ (важные), рабочих часов",
                                                                     group="Сроки"))
     final_answer_days: int = field(default=7, metadata=_meta("Окончательный ответ, рабочих дней", group="Сроки"))
+    platform_final_days: int = field(default=30, metadata=_meta(
+        "«Решаем вместе»: окончательный ответ, календарных дней", group="Сроки"))
     work_start_hour: int = field(default=9, metadata=_meta("Начало рабочего дня, ч", group="Сроки"))
     work_end_hour: int = field(default=18, metadata=_meta("Конец рабочего дня, ч", group="Сроки"))
     holidays: tuple[str, ...] = field(default=(), metadata=_meta("Дополнительные выходные (ГГГГ-ММ-ДД)",
-                                                                 group="Сроки"))
+                                                                 group="Сроки", kind="dates"))
     workdays: tuple[str, ...] = field(default=(), metadata=_meta("Дополнительные рабочие дни (ГГГГ-ММ-ДД)",
-                                                                 group="Сроки"))
+                                                                 group="Сроки", kind="dates"))
     briefing_minute: int = field(default=0, metadata=_meta("Справка в минуту часа", group="Справка"))
     briefing_every_hours: int = field(default=1, metadata=_meta("Справка каждые, ч", group="Справка"))
     briefing_enabled: bool = field(default=True, metadata=_meta("Справка по расписанию", group="Справка"))
-    theme: str = field(default="light", metadata=_meta("Тема", group="Вид"))
+    theme: str = field(default="light", metadata=_meta("Тема", group="Вид", kind="theme"))
     alert_sound: bool = field(default=False, metadata=_meta("Звук при тревоге", group="Вид"))
     operator_name: str = field(default="", metadata=_meta("Имя оператора в журнале (пусто — имя пользователя ОС)",
                                                           group="Вид"))
-    crisis_start: str = field(default="", metadata=_meta("Начало кризиса (UTC, ISO)", group="Кризис"))
+    crisis_start: str = field(default="", metadata=_meta("Начало кризиса (UTC, ISO)", group="Кризис",
+                                                         kind="moment"))
     crisis_name: str = field(default="", metadata=_meta("Название кризиса", group="Кризис"))
 
 
@@ -63,6 +77,11 @@ _FIELDS = {f.name: f for f in fields(Settings)}
 def label_of(key: str) -> str:
     """The Russian label of a settings key."""
     return str(_FIELDS[key].metadata["label"])
+
+
+def meta_of(key: str) -> dict[str, str]:
+    """A field's metadata: ``label``, ``group``, ``applies`` (live/restart), ``kind``, ``note``, ``pattern``."""
+    return dict(_FIELDS[key].metadata)
 
 
 def _url(url: str, what: str) -> list[str]:
@@ -138,6 +157,7 @@ def validate(s: Settings) -> list[str]:
     errors += _range(s.first_answer_hours, 1, 72, "Срок первого ответа, рабочих часов")
     errors += _range(s.first_answer_hours_high, 1, s.first_answer_hours, "Срок для важных, рабочих часов")
     errors += _range(s.final_answer_days, 1, 60, "Срок окончательного ответа, рабочих дней")
+    errors += _range(s.platform_final_days, 1, 90, "«Решаем вместе»: срок окончательного ответа, календарных дней")
     errors += _range(s.work_start_hour, 0, s.work_end_hour - 1, "Начало рабочего дня, ч")
     errors += _range(s.work_end_hour, s.work_start_hour + 1, 24, "Конец рабочего дня, ч")
     errors += _range(s.briefing_minute, 0, 59, "Минута формирования справки")

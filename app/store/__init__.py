@@ -9,18 +9,23 @@ from app.store.models import (
     CampaignMark,
     CategoryCorrection,
     FeedState,
+    ImportProfile,
     Incident,
     Message,
+    MessageSource,
+    MessageVersion,
     OfficialWarning,
     Overlay,
     Quarantine,
     Setting,
+    Source,
     StatusHistory,
     UTCDateTime,
 )
 
 __all__ = [
-    "Agency", "AssistancePoint", "Base", "Briefing", "CampaignMark", "CategoryCorrection", "FeedState", "Incident",
-    "Message", "OfficialWarning", "Overlay", "Quarantine", "Setting", "StatusHistory", "Store", "UTCDateTime",
+    "Agency", "AssistancePoint", "Base", "Briefing", "CampaignMark", "CategoryCorrection", "FeedState", "ImportProfile",
+    "Incident", "Message", "MessageSource", "MessageVersion", "OfficialWarning", "Overlay", "Quarantine", "Setting",
+    "Source", "StatusHistory", "Store", "UTCDateTime",
     "make_engine", "open_store", "table_names",
 ]

@@ -43,11 +43,14 @@ class Base(DeclarativeBase):
 
 
 class Message(Base):
-    """One citizen message. ``dedupe_key`` is the external id or a content hash."""
+    """One citizen message. ``dedupe_key`` is the route's own identity of the item (its id, or a content
+    hash), unique within ``origin``: the namespace of the route as the product knows it (0008)."""
 
     __tablename__ = "messages"
     __table_args__ = (
-        UniqueConstraint("source", "dedupe_key", name="uq_messages_source_key"),
+        UniqueConstraint("origin", "dedupe_key", name="uq_messages_origin_key"),
+        Index("ix_messages_link_key", "link_key"),
+        Index("ix_messages_thread_key", "thread_key"),
         Index("ix_messages_published_at", "published_at"),
         Index("ix_messages_category_published", "category", "published_at"),
         Index("ix_messages_incident", "incident_id"),
@@ -86,6 +89,69 @@ class Message(Base):
     first_answer_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     final_answer_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     version: Mapped[int] = mapped_column(Integer, default=1, server_default="1")
+    # routes and edits (0008)
+    origin: Mapped[str] = mapped_column(String(64), default="", server_default="")
+    thread_key: Mapped[str | None] = mapped_column(String(128))
+    edited_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    link_key: Mapped[str | None] = mapped_column(String(64))
+
+
+class MessageSource(Base):
+    """A further route of a message: the same post from VK and from a platform's spreadsheet."""
+
+    __tablename__ = "message_sources"
+    __table_args__ = (UniqueConstraint("origin", "dedupe_key", name="uq_message_sources_origin_key"),
+                      Index("ix_message_sources_message", "message_id"))
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    message_id: Mapped[int] = mapped_column(ForeignKey("messages.id", ondelete="CASCADE"))
+    origin: Mapped[str] = mapped_column(String(64))
+    dedupe_key: Mapped[str] = mapped_column(String(128))
+    source: Mapped[str] = mapped_column(String(64))
+    url: Mapped[str | None] = mapped_column(String(1024))
+    added_at: Mapped[datetime] = mapped_column(UTCDateTime())
+
+
+class MessageVersion(Base):
+    """An earlier text of a message, kept when the source edited it."""
+
+    __tablename__ = "message_versions"
+    __table_args__ = (Index("ix_message_versions_message", "message_id"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    message_id: Mapped[int] = mapped_column(ForeignKey("messages.id", ondelete="CASCADE"))
+    text: Mapped[str] = mapped_column(Text)
+    edited_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    replaced_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    origin: Mapped[str] = mapped_column(String(64))
+
+
+class Source(Base):
+    """A connector the operator configured; credentials are kept in the OS keyring, never here."""
+
+    __tablename__ = "sources"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    kind: Mapped[str] = mapped_column(String(32))
+    name: Mapped[str] = mapped_column(String(256), unique=True)
+    address: Mapped[str] = mapped_column(Text, default="", server_default="")
+    parameters: Mapped[str] = mapped_column(Text, default="{}", server_default="{}")
+    interval_s: Mapped[float] = mapped_column(Float, default=60.0, server_default="60")
+    enabled: Mapped[bool] = mapped_column(Boolean, default=True, server_default=true())
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime())
+
+
+class ImportProfile(Base):
+    """A spreadsheet's column mapping saved under a name, recognised again by its headers."""
+
+    __tablename__ = "import_profiles"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    name: Mapped[str] = mapped_column(String(256), unique=True)
+    headers: Mapped[str] = mapped_column(Text)
+    mapping: Mapped[str] = mapped_column(Text)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime())
 
 
 class Briefing(Base):
@@ -122,15 +188,16 @@ class FeedState(Base):
 
     __tablename__ = "feed_state"
 
-    feed_id: Mapped[str] = mapped_column(String(128), primary_key=True)
-    cursor: Mapped[str | None] = mapped_column(String(512))
-    etag: Mapped[str | None] = mapped_column(String(512))
+    feed_id: Mapped[str] = mapped_column(String(512), primary_key=True)
+    cursor: Mapped[str | None] = mapped_column(Text)
+    etag: Mapped[str | None] = mapped_column(Text)
     last_attempt_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     last_success_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     last_error: Mapped[str | None] = mapped_column(Text)
     last_error_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     error_count: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
     messages_total: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    warning: Mapped[str | None] = mapped_column(Text)  # e.g. items came from another address (0008)
 
 
 class Incident(Base):
@@ -254,6 +321,7 @@ class OfficialWarning(Base):
     effective: Mapped[datetime | None] = mapped_column(UTCDateTime())
     expires: Mapped[datetime | None] = mapped_column(UTCDateTime())
     received_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    refs: Mapped[str | None] = mapped_column(Text)  # CAP «references» of an Update or Cancel (0008)
 
 
 class Overlay(Base):

@@ -11,6 +11,7 @@ from sqlalchemy import func, select
 from app.analytics.alerts import detect_spikes
 from app.analytics.kpi import Kpi, kpi_figures
 from app.common.timeutil import floor_hour
+from app.ops.deadlines import WorkCalendar
 from app.queries.messages import MessageRow, count_in, latest_messages
 from app.store.engine import Store
 from app.store.models import Message
@@ -75,11 +76,12 @@ def significant(rows: list[MessageRow], limit: int) -> tuple[MessageRow, ...]:
     return tuple(picked[:limit])
 
 
-def wall_snapshot(store: Store, now: datetime) -> WallSnapshot:
+def wall_snapshot(store: Store, now: datetime, crisis_start: datetime | None = None,
+                  calendar: WorkCalendar | None = None) -> WallSnapshot:
     """Everything the wall shows at ``now``: one query batch, run off the UI thread."""
     return WallSnapshot(
         now=now,
-        kpi=kpi_figures(store, now),
+        kpi=kpi_figures(store, now, crisis_start, calendar),
         last_day=count_in(store, floor_hour(now) - timedelta(hours=23), now),
         hotspot=_hotspot(store, now - timedelta(hours=3), now),
         ticker=significant(latest_messages(store, 60), 12),

@@ -34,6 +34,19 @@ LEAFLET_CSS = [
     ("awesome_markers_font_css", ASSETS + "@fortawesome/fontawesome-free/css/all.min.css"),
     ("awesome_markers_css", ASSETS + "leaflet.awesome-markers/dist/leaflet.awesome-markers.css"),
 ]
+# supercluster's bundle carries kdbush; the index script also runs in the page's worker.
+POINTS_JS = [
+    ("supercluster", ASSETS + "supercluster/dist/supercluster.min.js"),
+    ("opershtab_index", STATIC + "opershtab_index.js"),
+    ("opershtab_rows", STATIC + "opershtab_rows.js"),
+    ("opershtab_store", STATIC + "opershtab_store.js"),
+    ("opershtab_builder", STATIC + "opershtab_builder.js"),
+    ("opershtab_frame", STATIC + "opershtab_frame.js"),
+    ("opershtab_canvas", STATIC + "opershtab_canvas.js"),
+    ("opershtab_popups", STATIC + "opershtab_popups.js"),
+    ("opershtab_basemap", STATIC + "opershtab_basemap.js"),
+]
+# The markercluster page survives only as bench/bench_map.py's same-run baseline.
 MARKERCLUSTER_JS = [("markerclusterjs", ASSETS + "leaflet.markercluster/dist/leaflet.markercluster.js")]
 MARKERCLUSTER_CSS = [
     ("markerclustercss", ASSETS + "leaflet.markercluster/dist/MarkerCluster.css"),

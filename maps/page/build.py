@@ -15,7 +15,6 @@ from typing import ClassVar
 import folium
 from branca.element import MacroElement
 from folium.elements import JSCSSMixin
-from folium.plugins import MarkerCluster
 from jinja2 import Template
 
 from app.categories import CATEGORIES
@@ -31,32 +30,28 @@ class OfflineMap(folium.Map):
     default_css = assets.LEAFLET_CSS
 
 
-class OfflineMarkerCluster(MarkerCluster):
-    default_js = assets.MARKERCLUSTER_JS
-    default_css = assets.MARKERCLUSTER_CSS
-
-
 class PageBridge(JSCSSMixin, MacroElement):
-    """Hands the folium objects to our page script once they exist."""
+    """Hands the folium map to our page script once it exists; the message layer is ours (canvas)."""
 
     default_js: ClassVar = [
         ("qwebchannel", assets.QWEBCHANNEL_JS),
         *assets.HEAT_JS,
+        *assets.POINTS_JS,
         ("opershtab_layers", assets.STATIC + "opershtab_layers.js"),
+        ("opershtab_overlays", assets.STATIC + "opershtab_overlays.js"),  # imported layers, CAP warning areas
         ("opershtab_map", assets.STATIC + "opershtab_map.js"),
     ]
     default_css: ClassVar = [("opershtab_map_css", assets.STATIC + "opershtab_map.css")]
     _template = Template(
         "{% macro script(this, kwargs) %}"
-        "opershtab.init({map: {{ this.map_name }}, cluster: {{ this.cluster_name }},"
-        " config: {{ this.config_json }}});"
+        "opershtab.init({map: {{ this.map_name }}, config: {{ this.config_json }}});"
         "{% endmacro %}"
     )
 
-    def __init__(self, map_name: str, cluster_name: str, config: dict) -> None:
+    def __init__(self, map_name: str, config: dict) -> None:
         super().__init__()
         self._name = "PageBridge"
-        self.map_name, self.cluster_name = map_name, cluster_name
+        self.map_name = map_name
         self.config_json = json.dumps(config, ensure_ascii=True).replace("</", "<\\/")
 
 
@@ -123,7 +118,7 @@ def _context_layer(region_code: str) -> folium.GeoJson:
     """Neighbouring federal subjects in grey, so the region is seen in place."""
     style = {"color": "#8a9199", "weight": 1, "fillColor": "#f4f4f0", "fillOpacity": 0.5}
     neighbours = regions_near(region_code, margin_degrees=3.0) if region_code else all_regions()
-    return folium.GeoJson(neighbours, name="Соседние регионы", style_function=lambda _f: style)
+    return folium.GeoJson(neighbours, name="Соседние регионы", style_function=lambda _f: style, smooth_factor=2.0)
 
 
 def all_regions() -> dict:
@@ -135,19 +130,14 @@ def all_regions() -> dict:
 
 
 def build_map(spec: MapSpec | None = None) -> folium.Map:
-    """The folium map object with the region outline and an empty marker cluster."""
+    """The folium map object with the region outline; messages come later onto our canvas layer."""
     spec = spec or MapSpec()
-    # Without tiles folium omits maxZoom, and markercluster refuses a map without it.
+    # Without tiles folium omits maxZoom; the canvas layer and clicks on clusters need it.
     fmap = OfflineMap(location=spec.center, zoom_start=spec.zoom, tiles=None, control_scale=True,
                       prefer_canvas=True, maxZoom=18, minZoom=2)
     _context_layer(spec.region_code).add_to(fmap)
     _outline_layer(spec.region_code).add_to(fmap)
-    # Synchronous clustering: chunked loading only delays the markers (none show until the last
-    # chunk) and adds its pauses. Clusters are built for zooms 6–15 only: zoom 6 shows any of
-    # the regions whole, and from 16 on markers stand alone (fewer levels, faster clustering).
-    options = {"chunkedLoading": False, "maxClusterRadius": 60, "disableClusteringAtZoom": 16}
-    cluster = OfflineMarkerCluster(name="Сообщения", options=options).add_to(fmap)
-    PageBridge(fmap.get_name(), cluster.get_name(), page_config(spec)).add_to(fmap)
+    PageBridge(fmap.get_name(), page_config(spec)).add_to(fmap)
     return fmap
 
 

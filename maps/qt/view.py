@@ -15,18 +15,24 @@ from PySide6.QtWebEngineWidgets import QWebEngineView
 from PySide6.QtWidgets import QWidget
 
 from app.ops.assistance import AssistanceRow
+from app.ops.overlays import OverlayRow
 from app.queries.map import ChoroplethValue, IncidentRow, MapWindow
 from app.queries.messages import MessageRow
+from app.queries.warnings import WarningRow
 from app.region.packs import RegionPack
 from maps.page import layers
 from maps.page.build import MapSpec, build_page
-from maps.page.points import points_json
+from maps.page.details import Details, DetailStore
+from maps.page.overlays import overlays_json, warnings_json
+from maps.page.points import PointBatch, details_json
 from maps.qt.web import WebContext
 
 PAINT_POLL_MS = 20
 SETTLE_TRIES = 50  # × PAINT_POLL_MS: give up waiting for a still frame after about a second
+INLINE_POINTS = 20000  # smaller batches (live appends) go inline in the script call
 _ID_SIGNALS = {"message_clicked": "messageClicked", "incident_clicked": "incidentClicked",
-               "assistance_clicked": "assistanceClicked"}
+               "assistance_clicked": "assistanceClicked", "popup": "detailsRequested", "painted": "painted"}
+DetailSource = Callable[[int, Callable[[Details | None], None]], None]
 
 
 class MapBridge(QObject):
@@ -36,6 +42,8 @@ class MapBridge(QObject):
     messageClicked = Signal(int)  # noqa: N815 (Qt signal naming)
     incidentClicked = Signal(int)  # noqa: N815
     assistanceClicked = Signal(int)  # noqa: N815
+    detailsRequested = Signal(int)  # noqa: N815 — a popup opened and wants its message's text
+    painted = Signal(int)  # a frame the caller asked about (its token) is on screen: benchmarks, no polling
     municipalityClicked = Signal(str)  # noqa: N815
     mapContextRequested = Signal(float, float)  # noqa: N815 — lat, lon of a right click on the map
 
@@ -81,6 +89,8 @@ class MapView(QWebEngineView):
 
     def __init__(self, context: WebContext, spec: MapSpec | None = None, parent: QWidget | None = None) -> None:
         super().__init__(parent)
+        self._context = context
+        self._blocks = 0
         self._page = MapPage(context, self)
         self.setPage(self._page)
         self.bridge = MapBridge(self)
@@ -90,7 +100,10 @@ class MapView(QWebEngineView):
         self._pending: list[str] = []
         self._paint_token = 0
         self.is_ready = False
+        self.details = DetailStore()
+        self._detail_source: DetailSource | None = None
         self.bridge.ready.connect(self._on_page_ready)
+        self.bridge.detailsRequested.connect(self._on_details_requested)
         self.load(context.pages.put("map.html", build_page(spec)))
 
     @property
@@ -120,7 +133,9 @@ class MapView(QWebEngineView):
         self._paint_token += 1
         token = self._paint_token
         mark = f"window.__opsPainted = {token};"
-        self.run_script(f"requestAnimationFrame(() => requestAnimationFrame(() => {{ {mark} }}));")
+        frames = f"requestAnimationFrame(() => requestAnimationFrame(() => {{ {mark} }}))"
+        # Points loading from a block arrive asynchronously: wait for them, then for two frames.
+        self.run_script(f"window.opershtab && opershtab.whenLoaded ? opershtab.whenLoaded(() => {frames}) : {frames};")
         deadline = timeout_ms // PAINT_POLL_MS
 
         def poll(value: object, left: int = deadline) -> None:
@@ -154,20 +169,56 @@ class MapView(QWebEngineView):
         self.evaluate("opershtab.bounds()", callback)
 
     def add_messages(self, rows: Sequence[MessageRow]) -> None:
+        """New messages (ids already on the map are skipped); their popup text stays here."""
         if rows:
-            self.run_script(f"opershtab.addMessages({points_json(rows)});")
+            self.add_points(PointBatch.from_rows(rows))
+            if self._detail_source is None:
+                self.details.put(rows)
+
+    def add_points(self, batch: PointBatch) -> None:
+        """Messages as columns, indexed in the page. A big batch crosses as one binary block that the
+        page fetches from ``app://pages`` (a 30 MB script literal took 1.4 s to reach the page)."""
+        if len(batch) >= INLINE_POINTS:
+            self._blocks += 1
+            meta, data = batch.payload()
+            url = self._context.pages.put_block(f"points-{id(self)}-{self._blocks}.bin", data)
+            self.run_script(f"opershtab.loadPoints({json.dumps(meta, ensure_ascii=True)}, "
+                            f"{json.dumps(url.toString(), ensure_ascii=True)});")
+        elif len(batch):
+            self.run_script(batch.script("opershtab.addPoints"))
 
     def update_messages(self, rows: Sequence[MessageRow]) -> None:
         """Redraw messages already on the map after an operator changed them."""
         if rows:
-            self.run_script(f"opershtab.updateMessages({points_json(rows)});")
+            self.run_script(PointBatch.from_rows(rows).script("opershtab.updatePoints"))
+            if self._detail_source is None:
+                self.details.put(rows)
 
     def prune_before(self, moment: datetime) -> None:
         """Forget messages published before ``moment`` (bounded memory on displays that run for days)."""
-        self.run_script(f"opershtab.pruneBefore({int(moment.timestamp() * 1000)});")
+        moment_ms = int(moment.timestamp() * 1000)
+        self.run_script(f"opershtab.pruneBefore({moment_ms});")
+        self.details.prune_before(moment_ms)
 
     def clear_messages(self) -> None:
         self.run_script("opershtab.clearMessages();")
+        self.details.clear()
+
+    def set_detail_source(self, source: DetailSource | None) -> None:
+        """Where popups get a message's text: ``source(id, reply)`` calls ``reply(details or None)``
+        (e.g. from the database on a worker). Without one, the view keeps the latest messages' text."""
+        self._detail_source = source
+        if source is not None:
+            self.details.clear()
+
+    def _on_details_requested(self, message_id: int) -> None:
+        def reply(found: Details | None) -> None:
+            self.run_script(f"opershtab.fillPopup({int(message_id)}, {details_json(found)});")
+
+        if self._detail_source is not None:
+            self._detail_source(message_id, reply)
+        else:
+            reply(self.details.get(message_id))
 
     def fly_to(self, lat: float, lon: float, zoom: int = 12) -> None:
         self.run_script(f"opershtab.flyTo({float(lat)!r}, {float(lon)!r}, {int(zoom)});")
@@ -195,6 +246,14 @@ class MapView(QWebEngineView):
     def set_assistance(self, rows: Sequence[AssistanceRow]) -> None:
         self.run_script(f"opershtabLayers.setAssistance({layers.assistance_json(rows)});")
 
+    def set_overlays(self, rows: Sequence[OverlayRow]) -> None:
+        """Imported overlay layers (``app.ops.overlays.list_overlays``), each its own layer in its colour."""
+        self.run_script(f"opershtabOverlays.setOverlays({overlays_json(rows)});")
+
+    def set_warnings(self, rows: Sequence[WarningRow]) -> None:
+        """Official warnings in force (``app.queries.warnings.active_warnings``) as areas by severity."""
+        self.run_script(f"opershtabOverlays.setWarnings({warnings_json(rows)});")
+
     def show_popup(self, message_id: int) -> None:
         """Open a message's popup in place and report the click, as a user's click would."""
         self.run_script(f"opershtab.showPopup({int(message_id)});")
@@ -203,7 +262,9 @@ class MapView(QWebEngineView):
         self.run_script(f"opershtab.fitBounds({float(south)!r}, {float(west)!r}, {float(north)!r}, {float(east)!r});")
 
     def stats(self, callback: Callable[[object], None]) -> None:
-        """Page counters: leaflet type, markers, JS errors, dialogs (for tests and selftest)."""
+        """Page counters (for tests and selftest): ``markers`` messages held and indexed, ``visible`` those
+        passing the filter, ``drawn`` those the last frame drew, ``items``/``clusters`` what it drew them as,
+        ``indexed``/``pending`` index progress, ``popups``, JS ``errors``, ``dialogs``."""
         self.evaluate("window.opershtab ? opershtab.stats() : {leaflet: typeof L, markers: 0}", callback)
 
     def _on_page_ready(self) -> None:

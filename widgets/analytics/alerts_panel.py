@@ -6,7 +6,7 @@ from datetime import timedelta
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QBrush, QColor
-from PySide6.QtWidgets import QLabel, QListWidget, QListWidgetItem, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QApplication, QLabel, QListWidget, QListWidgetItem, QVBoxLayout, QWidget
 
 from app.analytics.alerts import Alert
 from app.common.timeutil import to_local
@@ -57,3 +57,14 @@ class AlertsPanel(QWidget):
 
     def _on_list_item_double_clicked(self, item: QListWidgetItem) -> None:
         self.alertActivated.emit(item.data(Qt.ItemDataRole.UserRole))
+
+
+class AlertSound:
+    """The «Звук при тревоге» setting: a system beep for each batch of new spikes; ``rung`` counts them."""
+
+    def __init__(self) -> None:
+        self.rung = 0
+
+    def ring(self) -> None:
+        self.rung += 1
+        QApplication.beep()

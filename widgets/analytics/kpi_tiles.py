@@ -44,6 +44,7 @@ class KpiTiles(QWidget):
         layout = QVBoxLayout(frame)
         for name, text in (("caption", caption), ("value", "—"), ("detail", "")):
             label = QLabel(text, objectName=name)
+            label.setTextFormat(Qt.TextFormat.PlainText)  # municipality and crisis names are data
             label.setAlignment(Qt.AlignmentFlag.AlignCenter)
             layout.addWidget(label)
             if name == "value":
@@ -52,9 +53,10 @@ class KpiTiles(QWidget):
                 self._details[key] = label
         return frame
 
-    def set_kpi(self, kpi: Kpi) -> None:
-        """Show the figures of ``kpi``."""
+    def set_kpi(self, kpi: Kpi, crisis_name: str | None = None) -> None:
+        """Show the figures of ``kpi`` (the crisis tile names ``crisis_name`` when one is set)."""
         start = f"с {to_local(kpi.crisis_start):%d.%m %H:%M}" if kpi.crisis_start else "начало не задано"
+        start = f"{crisis_name}, {start}" if crisis_name else start
         self._set("last_hour", ru.format_int(kpi.last_hour), ru.messages_word(kpi.last_hour))
         self._set("since_crisis", ru.format_int(kpi.since_crisis) if kpi.since_crisis is not None else "—", start)
         self._set("change", ru.signed_percent(kpi.change), f"было {ru.messages(kpi.previous_hour)}")
@@ -73,3 +75,6 @@ class KpiTiles(QWidget):
 
     def values(self) -> dict[str, str]:
         return {key: label.text() for key, label in self._values.items()}
+
+    def details(self) -> dict[str, str]:
+        return {key: label.text() for key, label in self._details.items()}

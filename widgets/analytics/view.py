@@ -1,14 +1,20 @@
-"""Analytics: window 24 h…30 days, by category / municipality / per 1,000, baseline, marks, KPI, alerts."""
+"""Analytics: the view state's period, by category / municipality / per 1,000, baseline, marks, KPI, alerts.
+
+The period («Окно») and the categories are the core's view state: the chart and the
+KPI tiles show what the map and the list show. The view refreshes itself when the
+core announces new or edited messages, incidents, campaign marks, a new pack or
+changed settings (bursts coalesced), and at once when the view state changes.
+"""
 
 from __future__ import annotations
 
 import math
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 from pathlib import Path
 
-from PySide6.QtCore import Signal
+from PySide6.QtCore import QSignalBlocker, QTimer
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
@@ -24,15 +30,24 @@ from PySide6.QtWidgets import (
 from app.analytics.alerts import Alert, detect_spikes
 from app.analytics.hourly import Baseline, HourlySeries, baseline, hourly_series, last_hours_window, per_thousand
 from app.analytics.kpi import Kpi, kpi_figures
+from app.categories import CODES
+from app.common.changes import Changes, Kind
+from app.core import LIVE_CHOICES, Core, View
 from app.ops.campaign import Mark, list_marks
+from app.ops.deadlines import WorkCalendar
 from app.store.engine import Store
-from widgets.analytics.alerts_panel import AlertsPanel
+from widgets.analytics.alerts_panel import AlertSound, AlertsPanel
 from widgets.analytics.hourly_chart import HourlyChart
 from widgets.analytics.kpi_tiles import KpiTiles
+from widgets.tasks.core_bridge import Coalescer, CoreBridge
 from widgets.tasks.worker import DbWorker
 
-WINDOWS = (("24 часа", 24), ("3 суток", 72), ("7 суток", 168), ("14 суток", 336), ("30 суток", 720))
 GROUPINGS = (("По категориям", "category"), ("По муниципалитетам", "municipality"))
+ANALYTICS_DELAY_MS = 1500  # coalesce reloads during bursts
+LIVE_TICK_MS = 60_000  # a live view's figures age with the clock (last hour, overdue)
+HISTORY = 0  # the «Окно» combo's data for a period chosen elsewhere
+WATCHED = (Kind.MESSAGES_ADDED, Kind.MESSAGES_EDITED, Kind.INCIDENTS, Kind.CAMPAIGN, Kind.SETTINGS, Kind.PACK,
+           Kind.CRISIS)
 
 
 @dataclass(frozen=True)
@@ -42,6 +57,9 @@ class Request:
     by: str
     rates: bool
     with_baseline: bool
+    categories: frozenset[str] = frozenset()
+    crisis_start: datetime | None = None
+    calendar: WorkCalendar | None = None
 
 
 @dataclass(frozen=True)
@@ -54,42 +72,63 @@ class AnalyticsData:
     alerts: tuple[Alert, ...]
 
 
+def only_categories(series: HourlySeries, codes: frozenset[str]) -> HourlySeries:
+    """The category series restricted to ``codes`` (empty: all; other groupings unchanged)."""
+    if not codes or series.by != "category":
+        return series
+    kept = {key: values for key, values in series.series.items() if key in codes}
+    return replace(series, series=kept, labels={k: series.labels[k] for k in kept})
+
+
 def load(store: Store, request: Request, population: Mapping[str, int]) -> AnalyticsData:
     """Everything the view shows, computed off the UI thread."""
     start, end = last_hours_window(request.now, request.hours)
-    series = hourly_series(store, start, end, request.by)
+    series = only_categories(hourly_series(store, start, end, request.by), request.categories)
     if request.rates and request.by == "municipality":
         series = per_thousand(hourly_series(store, start, end, request.by, top=None), population)
     base = baseline(store, start, end) if request.with_baseline and request.by == "category" else None
-    return AnalyticsData(request, series, base, list_marks(store, start, end), kpi_figures(store, request.now),
-                         detect_spikes(store, request.now))
+    kpi = kpi_figures(store, request.now, request.crisis_start, request.calendar)
+    return AnalyticsData(request, series, base, list_marks(store, start, end), kpi, detect_spikes(store, request.now))
 
 
 class AnalyticsView(QWidget):
     """Controls on top, KPI tiles, the chart with the alert feed beside it."""
 
-    hourFilterRequested = Signal(object, str)  # noqa: N815 (Qt signal naming): UTC hour start, series key
-
-    def __init__(self, store: Store, worker: DbWorker, clock: object,
-                 population: Mapping[str, int] | None = None, parent: QWidget | None = None) -> None:
+    def __init__(self, core: Core, worker: DbWorker, population: Mapping[str, int] | None = None,
+                 parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self.store, self.worker, self.clock = store, worker, clock
-        self.population = dict(population or {})
+        self.core, self.store, self.worker = core, core.store, worker
+        self._population = dict(population) if population is not None else None
         self.data: AnalyticsData | None = None
-        self.period_end: datetime | None = None  # set by the map's time window; None = now
-        self.period_hours: int | None = None
         self.chart = HourlyChart()
         self.tiles = KpiTiles()
         self.alerts = AlertsPanel()
+        self.sound = AlertSound()
         self.status = QLabel()
         self._build_controls()
         self._build_layout()
-        self.chart.barClicked.connect(self.hourFilterRequested)
+        self.chart.barClicked.connect(self._on_bar_clicked)
+        self._coalescer = Coalescer(lambda _changes: self.refresh(), ANALYTICS_DELAY_MS, self)
+        self.bridge = CoreBridge(core, self)
+        self.bridge.changed.connect(self._on_core_changed)
+        self.bridge.viewChanged.connect(self._on_view_changed)
+        self._ticker = QTimer(self, interval=LIVE_TICK_MS)
+        self._ticker.timeout.connect(self._on_ticker_timeout)
+        self._ticker.start()
+        self._show_view(core.view.view)
+
+    @property
+    def population(self) -> dict[str, int]:
+        """Residents per municipality: given, else the core's pack."""
+        if self._population is not None:
+            return self._population
+        return self.core.pack.populations() if self.core.pack is not None else {}
 
     def _build_controls(self) -> None:
         self.window_box = QComboBox()
-        for text, hours in WINDOWS:
+        for hours, text in LIVE_CHOICES:
             self.window_box.addItem(text, hours)
+        self.window_box.addItem("Период карты", HISTORY)
         self.group_box = QComboBox()
         for text, key in GROUPINGS:
             self.group_box.addItem(text, key)
@@ -97,8 +136,8 @@ class AnalyticsView(QWidget):
         self.baseline_box = QCheckBox("обычный уровень")
         self.baseline_box.setChecked(True)
         self.export_button = QPushButton("Экспорт…")
-        for box in (self.window_box, self.group_box):
-            box.currentIndexChanged.connect(self._on_control_changed)
+        self.window_box.currentIndexChanged.connect(self._on_window_box_changed)
+        self.group_box.currentIndexChanged.connect(self._on_control_changed)
         for check in (self.rates_box, self.baseline_box):
             check.toggled.connect(self._on_control_changed)
         self.export_button.clicked.connect(self._on_export_clicked)
@@ -121,22 +160,19 @@ class AnalyticsView(QWidget):
         layout.addWidget(splitter, 1)
 
     def _sync_rates_box(self) -> None:
-        enabled = bool(self.population) and self.group_box.currentData() == "municipality"
-        self.rates_box.setEnabled(enabled)
-        self.rates_box.setToolTip("" if self.population else "Загрузите пакет региона с численностью населения")
+        has_population = bool(self.population)
+        self.rates_box.setEnabled(has_population and self.group_box.currentData() == "municipality")
+        self.rates_box.setToolTip("" if has_population else "Загрузите пакет региона с численностью населения")
 
     def request(self) -> Request:
-        """The current choice of the controls, snapshotted for the worker."""
-        now = self.period_end or self.clock.now()  # type: ignore[attr-defined]
-        hours = self.period_hours or int(self.window_box.currentData())
+        """The view state and the controls, snapshotted for the worker."""
+        view = self.core.view.view
+        start, end = view.window(self.core.clock.now())  # type: ignore[attr-defined]
+        now = end if view.live else end - timedelta(seconds=1)  # a period [a, b) ends in the hour before b
+        hours = max(1, math.ceil((end - start).total_seconds() / 3600))
         rates = self.rates_box.isEnabled() and self.rates_box.isChecked()
-        return Request(now, hours, str(self.group_box.currentData()), rates, self.baseline_box.isChecked())
-
-    def set_period(self, start: datetime, end: datetime, live: bool) -> None:
-        """Follow the map's time window (whole hours); ``live`` windows keep ending at the clock's now."""
-        self.period_hours = max(1, math.ceil((end - start).total_seconds() / 3600))
-        self.period_end = None if live else end - timedelta(seconds=1)
-        self.refresh()
+        return Request(now, hours, str(self.group_box.currentData()), rates, self.baseline_box.isChecked(),
+                       view.categories, self.core.crisis().start, self.core.calendar())
 
     def refresh(self) -> None:
         """Reload from the database in the background."""
@@ -150,12 +186,45 @@ class AnalyticsView(QWidget):
         self.chart.set_series(data.series)
         self.chart.set_baseline(data.baseline)
         self.chart.set_marks([(m.at, m.title) for m in data.marks])
-        self.tiles.set_kpi(data.kpi)
-        self.alerts.add_alerts(data.alerts)
+        self.tiles.set_kpi(data.kpi, self.core.crisis().name)
+        if self.alerts.add_alerts(data.alerts) and self.core.settings.alert_sound:
+            self.sound.ring()
         self.status.setText("")
 
     def _on_load_failed(self, exc: BaseException) -> None:
         self.status.setText(f"Ошибка загрузки: {exc}")
+
+    # the core and the view state ----------------------------------------------------------
+    def _on_core_changed(self, changes: Changes) -> None:
+        if changes.touches(Kind.PACK):
+            self._sync_rates_box()
+        if changes.touches(*WATCHED):
+            self._coalescer.add(changes)
+
+    def _on_view_changed(self, view: View) -> None:
+        self._show_view(view)
+        self.refresh()
+
+    def _show_view(self, view: View) -> None:
+        index = self.window_box.findData(int(view.hours) if view.live else HISTORY)
+        with QSignalBlocker(self.window_box):
+            self.window_box.setCurrentIndex(index if index >= 0 else self.window_box.count() - 1)
+        filtered = view.categories and self.group_box.currentData() != "category"
+        self.status.setToolTip("Фильтр категорий действует при разбивке по категориям" if filtered else "")
+
+    def _on_window_box_changed(self, index: int) -> None:
+        hours = self.window_box.itemData(index)
+        if hours != HISTORY:
+            self.core.view.go_live(hours)
+
+    def _on_bar_clicked(self, hour: datetime, key: str) -> None:
+        """A bar clicked: every view shows that hour (and that category)."""
+        categories = frozenset({key}) if key in CODES else None
+        self.core.view.show_history(hour, hour + timedelta(hours=1), categories)
+
+    def _on_ticker_timeout(self) -> None:
+        if self.core.view.view.live:
+            self.refresh()
 
     def _on_control_changed(self, *_: object) -> None:
         self._sync_rates_box()
@@ -173,4 +242,3 @@ class AnalyticsView(QWidget):
             self.chart.export_image(path)
         else:
             self.chart.export_data(path)
-

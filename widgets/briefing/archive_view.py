@@ -9,8 +9,10 @@ from PySide6.QtGui import QDesktopServices
 from PySide6.QtWidgets import QHBoxLayout, QPushButton, QTableView, QVBoxLayout, QWidget
 
 from app.briefing.archive import BriefingRecord, list_briefings
+from app.common.changes import Changes, Kind
 from app.common.timeutil import to_local
-from app.store.engine import Store
+from app.core import Core
+from widgets.tasks.core_bridge import CoreBridge
 from widgets.tasks.worker import DbWorker
 
 HEADERS = ("Период", "Регион", "Сообщений за час", "Сформирована", "PDF", "DOCX")
@@ -52,13 +54,15 @@ class BriefingArchiveModel(QAbstractTableModel):
 
 
 class BriefingArchiveView(QWidget):
-    """Lists the archive (loaded off the UI thread); «Открыть PDF/DOCX» open the files."""
+    """Lists the archive (loaded off the UI thread, again when a briefing is recorded); opens the files."""
 
     openRequested = Signal(str)  # noqa: N815 (Qt signal naming): the path about to be opened
 
-    def __init__(self, store: Store, worker: DbWorker, parent: QWidget | None = None) -> None:
+    def __init__(self, core: Core, worker: DbWorker, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self._store, self._worker = store, worker
+        self._store, self._worker = core.store, worker
+        self.bridge = CoreBridge(core, self)
+        self.bridge.changed.connect(self._on_core_changed)
         self.model = BriefingArchiveModel(self)
         self.table = QTableView()
         self.table.setModel(self.model)
@@ -76,6 +80,10 @@ class BriefingArchiveView(QWidget):
         layout = QVBoxLayout(self)
         layout.addWidget(self.table)
         layout.addLayout(buttons)
+
+    def _on_core_changed(self, changes: Changes) -> None:
+        if changes.touches(Kind.BRIEFINGS):
+            self.refresh()
 
     def refresh(self) -> None:
         self._worker.run(lambda: list_briefings(self._store), self.model.reset_records, owner=self)

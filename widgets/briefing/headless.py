@@ -1,4 +1,4 @@
-"""The briefing without a window: offscreen map and chart, then the same BriefingMaker."""
+"""The briefing without a window: the same stage (own offscreen map and chart) and the same BriefingMaker."""
 
 from __future__ import annotations
 
@@ -11,68 +11,50 @@ from pathlib import Path
 from app.analytics.hourly import HourlyCounts, hourly_counts
 from app.cli.common import core_from
 from app.common.timeutil import floor_hour, from_local, utcnow
+from app.core import crisis_of
+from app.ops.deadlines import WorkCalendar
+from app.queries.map import MapWindow, choropleth
 from app.queries.messages import MessageRow, latest_time, messages_in
+from app.region import Region, RegionPack
 from app.store.engine import Store
-from maps.qt.view import MapView
 from maps.qt.web import WebContext
-from widgets.analytics.hourly_chart import HourlyChart
-from widgets.briefing.maker import FORMATS, BriefingMaker, BriefingResult
+from widgets.briefing.maker import FORMATS, BriefingMaker, BriefingResult, Crisis
+from widgets.briefing.stage import BriefingScene, BriefingStage, region_extent, rows_extent
 from widgets.shell.qtapp import create_application, spin_until, teardown
 
-MAP_SIZE = (1000, 620)
-CHART_SIZE = (1000, 380)
 FORMAT_NAMES = {"pdf": "PDF", "docx": "DOCX"}
 
 
-def _bounds_of(rows: Sequence[MessageRow], pad: float = 0.15) -> tuple[float, float, float, float] | None:
-    """South, west, north, east around every located message of ``rows``, padded."""
-    points = [(r.lat, r.lon) for r in rows if r.lat is not None and r.lon is not None]
-    if not points:
-        return None
-    lats, lons = [p[0] for p in points], [p[1] for p in points]
-    d_lat, d_lon = max(max(lats) - min(lats), 0.05) * pad, max(max(lons) - min(lons), 0.05) * pad
-    return min(lats) - d_lat, min(lons) - d_lon, max(lats) + d_lat, max(lons) + d_lon
-
-
-def _rendered_map(context: WebContext, rows: Sequence[MessageRow], focus: Sequence[MessageRow],
-                  timeout: float) -> MapView:
-    view = MapView(context)
-    view.resize(*MAP_SIZE)
-    view.show()
-    view.add_messages(rows)
-    bounds = _bounds_of(focus) or _bounds_of(rows)
-    if bounds:
-        view.fit_bounds(*bounds)  # not animated: the snapshot never catches a zoom in flight
-    expected = sum(1 for r in rows if r.lat is not None)
-    markers: dict = {}
-    spin_until(lambda: view.stats(lambda s: markers.update(s or {})) or markers.get("markers", -1) >= expected,
-               timeout, step_ms=50)
-    spin_until(lambda: False, 0.4)  # let the clusters settle before the snapshot
-    return view
+def scene_of(store: Store, period_end: datetime, rows: Sequence[MessageRow], counts: HourlyCounts,
+             region: Region | None = None, pack: RegionPack | None = None) -> BriefingScene:
+    """The hour's messages of ``rows`` at the region's fixed extent (around the messages without a region)."""
+    end = floor_hour(period_end)
+    hour = tuple(r for r in rows if end - timedelta(hours=1) <= r.published_at < end)
+    extent = region_extent(region, pack) or rows_extent(hour) or rows_extent(rows)
+    values = tuple(choropleth(store, pack, MapWindow(end - timedelta(hours=1), end))) if pack is not None else ()
+    return BriefingScene(end, hour, counts, extent, pack, values)
 
 
 def make_briefing_files(store: Store, period_end: datetime, rows: Sequence[MessageRow], counts: HourlyCounts,
                         out_dir: Path, region: str, timeout: float = 60.0,
                         formats: Sequence[str] = FORMATS,
-                        population: Mapping[str, int] | None = None) -> BriefingResult:
+                        population: Mapping[str, int] | None = None, profile: Region | None = None,
+                        pack: RegionPack | None = None, crisis: Crisis | None = None,
+                        calendar: WorkCalendar | None = None) -> BriefingResult:
     """Write the briefing files for the hour ending at ``period_end``; never raises for one bad format."""
     create_application(headless=True)
     context = WebContext()
-    end = floor_hour(period_end)
-    view = _rendered_map(context, rows, [r for r in rows if end - timedelta(hours=1) <= r.published_at < end],
-                         timeout)
-    chart = HourlyChart()
-    chart.resize(*CHART_SIZE)
-    chart.set_counts(counts)
-    chart.show()
-    maker = BriefingMaker(store, context, view, chart, out_dir)
-    maker.formats, maker.population = tuple(formats), population
+    stage = BriefingStage(context, profile)
+    scene = scene_of(store, period_end, rows, counts, profile, pack)
+    maker = BriefingMaker(store, context, stage, lambda _end: scene, out_dir)
+    maker.formats, maker.population, maker.crisis, maker.calendar = tuple(formats), population, crisis, calendar
     outcome: list[BriefingResult] = []
     maker.completed.connect(outcome.append)
     maker.make(period_end, region)
     spin_until(lambda: bool(outcome), timeout)
     maker.shutdown()
-    teardown(context, maker, view, chart)
+    stage.close()
+    teardown(context, maker, stage)
     return outcome[0] if outcome else BriefingResult(None, errors={f: "время ожидания истекло" for f in formats})
 
 
@@ -129,10 +111,11 @@ def run_briefing_command(args: argparse.Namespace) -> int:
         period_end = floor_hour(from_local(args.at) if args.at else latest or utcnow())
         start = period_end - timedelta(hours=24)
         rows, counts = messages_in(store, start, period_end), hourly_counts(store, start, period_end)
-        region = core.region.name
         population = core.pack.populations() if core.pack else None
-        result = make_briefing_files(store, period_end, rows, counts, Path(args.out), region, formats=formats,
-                                     population=population)
+        crisis = crisis_of(core.settings)
+        result = make_briefing_files(store, period_end, rows, counts, Path(args.out), core.region.name,
+                                     formats=formats, population=population, profile=core.region, pack=core.pack,
+                                     crisis=(crisis.start, crisis.name), calendar=core.calendar())
     finally:
         core.close()
     return _report(result, formats)

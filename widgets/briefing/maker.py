@@ -1,32 +1,36 @@
-"""Making a briefing: figures off-thread, snapshots of map and chart, then PDF and DOCX.
+"""Making a briefing: figures and the hour's scene off-thread, the stage's pictures, then PDF and DOCX.
 
-Each format succeeds or fails on its own: a broken DOCX never costs the PDF
-(or the other way round); what was written is recorded in the archive and
-the errors are reported with the result.
+The pictures come from the briefing's own ``BriefingStage`` (fixed extent, the hour's
+data), never from the operator's map or chart. Each format succeeds or fails on its
+own: a broken DOCX never costs the PDF (or the other way round); what was written is
+recorded in the archive and the errors are reported with the result.
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from pathlib import Path
 
-from PySide6.QtCore import QBuffer, QByteArray, QIODevice, QObject, Signal
-from PySide6.QtWidgets import QWidget
+from PySide6.QtCore import QObject, Signal
 
 from app.briefing.archive import previous_figures, record_briefing
 from app.briefing.docx import write_docx
 from app.briefing.figures import BriefingFigures, compute_figures, render_html
 from app.common.paths import data_dir
 from app.common.timeutil import floor_hour, to_local
+from app.ops.deadlines import WorkCalendar
 from app.store.engine import Store
 from maps.page.assets import ASSETS
 from maps.qt.web import WebContext
 from widgets.briefing.pdf import PdfRenderer
+from widgets.briefing.stage import BriefingScene, BriefingStage
 from widgets.tasks.worker import DbWorker
 
 FORMATS = ("pdf", "docx")
+SceneSource = Callable[[datetime], BriefingScene]
+Crisis = tuple[datetime | None, str | None]
 
 
 @dataclass(frozen=True)
@@ -45,41 +49,40 @@ class BriefingResult:
         return bool(self.files) and not self.errors
 
 
-def widget_png(widget: QWidget) -> bytes:
-    """What the widget shows, as PNG bytes."""
-    data = QByteArray()
-    buffer = QBuffer(data)
-    buffer.open(QIODevice.OpenModeFlag.WriteOnly)
-    widget.grab().save(buffer, "PNG")
-    return bytes(data.data())
-
-
 def briefing_filename(figures: BriefingFigures, fmt: str = "pdf") -> str:
     return to_local(figures.period_end).strftime(f"spravka_%Y-%m-%d_%H00.{fmt}")
 
 
-def _figures_job(store: Store, period_end: datetime, region: str,
-                 population: Mapping[str, int] | None) -> BriefingFigures:
+def _figures_job(store: Store, period_end: datetime, region: str, population: Mapping[str, int] | None,
+                 crisis: Crisis | None, calendar: WorkCalendar | None) -> BriefingFigures:
     start = floor_hour(period_end) - timedelta(hours=1)
     previous = previous_figures(store, region, start)
-    return compute_figures(store, period_end, region, population=population, previous=previous)
+    return compute_figures(store, period_end, region, population=population, previous=previous, crisis=crisis,
+                           calendar=calendar)
 
 
 class BriefingMaker(QObject):
-    """``make(period_end, region)`` → ``completed(BriefingResult)`` and ``finished(path, ok)``."""
+    """``make(period_end, region)`` → ``completed(BriefingResult)`` and ``finished(path, ok)``.
+
+    ``population``, ``crisis`` and ``calendar`` feed the figures; ``recorded(briefing_id)``
+    runs on the maker's worker once the archive holds the briefing.
+    """
 
     finished = Signal(str, bool)  # the PDF (else first file) or the error text
     completed = Signal(object)  # BriefingResult
 
-    def __init__(self, store: Store, context: WebContext, map_view: QWidget, chart: QWidget,
+    def __init__(self, store: Store, context: WebContext, stage: BriefingStage, scene: SceneSource,
                  out_dir: Path | None = None, parent: QObject | None = None) -> None:
         super().__init__(parent)
-        self._store, self._map, self._chart = store, map_view, chart
+        self._store, self._stage, self._scene = store, stage, scene
         self._worker = DbWorker(self)
         self._renderer = PdfRenderer(context, self)
         self._renderer.finished.connect(self._on_pdf_finished)
         self.out_dir = out_dir
         self.population: Mapping[str, int] | None = None
+        self.crisis: Crisis | None = None
+        self.calendar: WorkCalendar | None = None
+        self.recorded: Callable[[int], object] | None = None
         self.formats: Sequence[str] = FORMATS
         self._run: dict | None = None
         self._queue: list[tuple[datetime, str]] = []
@@ -94,14 +97,18 @@ class BriefingMaker(QObject):
             self._queue.append((period_end, region))
             return
         self._run = {"formats": tuple(self.formats), "files": {}, "errors": {}, "pending": set(self.formats)}
-        population = self.population
-        self._worker.run(lambda: _figures_job(self._store, period_end, region, population), self._on_figures,
-                         self._on_figures_error, owner=self)
+        store, scene, options = self._store, self._scene, (self.population, self.crisis, self.calendar)
+        self._worker.run(lambda: (_figures_job(store, period_end, region, *options), scene(period_end)),
+                         self._on_prepared, self._on_figures_error, owner=self)
 
-    def _on_figures(self, figures: BriefingFigures) -> None:
+    def _on_prepared(self, prepared: tuple[BriefingFigures, BriefingScene]) -> None:
+        figures, scene = prepared
+        self._stage.render(scene, lambda map_png, chart_png: self._on_figures(figures, map_png, chart_png))
+
+    def _on_figures(self, figures: BriefingFigures, map_png: bytes, chart_png: bytes) -> None:
         run = self._run
         assert run is not None
-        run.update(figures=figures, map_png=widget_png(self._map), chart_png=widget_png(self._chart))
+        run.update(figures=figures, map_png=map_png, chart_png=chart_png)
         out_dir = self.out_dir or data_dir() / "briefings"
         try:
             out_dir.mkdir(parents=True, exist_ok=True)
@@ -147,9 +154,15 @@ class BriefingMaker(QObject):
         if not run["files"]:
             self._complete(run, None)
             return
-        figures, files = run["figures"], dict(run["files"])
-        self._worker.run(lambda: record_briefing(self._store, figures, files.get("pdf"), files.get("docx")),
-                         lambda briefing_id: self._complete(run, briefing_id),
+        figures, files, recorded = run["figures"], dict(run["files"]), self.recorded
+
+        def record() -> int:
+            briefing_id = record_briefing(self._store, figures, files.get("pdf"), files.get("docx"))
+            if recorded is not None:
+                recorded(briefing_id)
+            return briefing_id
+
+        self._worker.run(record, lambda briefing_id: self._complete(run, briefing_id),
                          lambda exc: self._archive_failed(run, exc), owner=self)
 
     def _archive_failed(self, run: dict, exc: BaseException) -> None:

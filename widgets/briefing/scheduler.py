@@ -15,6 +15,7 @@ class BriefingScheduler(QObject):
     """Emits ``due(period_end)`` once per scheduled run; missed runs (sleep, busy UI) fire the latest only."""
 
     due = Signal(object)  # aware UTC datetime: the end of the hour to report
+    checked = Signal(object)  # aware UTC datetime: the clock's now at each look (nothing may be due)
 
     def __init__(self, clock: Clock, schedule: BriefingSchedule | None = None, tick_ms: int = TICK_MS,
                  parent: QObject | None = None) -> None:
@@ -46,3 +47,4 @@ class BriefingScheduler(QObject):
         self._last = max(self._last, now)
         if runs:
             self.due.emit(period_end_for(runs[-1]))
+        self.checked.emit(now)

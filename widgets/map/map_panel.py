@@ -1,57 +1,67 @@
-"""The operational map panel: map view, layer switcher, category filter, time window, playback, details.
+"""The operational map panel: map view, layer switcher, category filter, period bar, details.
 
-The time window is the panel's own state; ``windowChanged`` carries it so the main
-window can drive the hourly chart and the message list from the same period.
+Period and categories are the core's view state (``core.view``): the panel writes what
+the operator picks and redraws whatever the view state says. It listens to the core's
+announcements itself: new and edited messages, incidents, assistance points, the pack.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import datetime, timedelta
+from datetime import datetime
 from pathlib import Path
 
-from PySide6.QtCore import QDateTime, Qt, QTimer, Signal
+from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QAction, QCursor, QImage
-from PySide6.QtWidgets import (
-    QComboBox,
-    QDateTimeEdit,
-    QHBoxLayout,
-    QLabel,
-    QMenu,
-    QPlainTextEdit,
-    QPushButton,
-    QSplitter,
-    QToolButton,
-    QVBoxLayout,
-    QWidget,
-)
+from PySide6.QtWidgets import QHBoxLayout, QMenu, QPlainTextEdit, QSplitter, QToolButton, QVBoxLayout, QWidget
 
 from app.categories import CATEGORIES, label
-from app.common.timeutil import as_utc, to_local
-from app.core import Core
+from app.common.changes import Changes, Kind
+from app.common.timeutil import to_local
+from app.core import Core, View
 from app.ops.assistance import KINDS, STATUSES, AssistanceRow, list_points
 from app.queries.map import MapWindow, choropleth, incident_detail, incidents_in, message_detail, window_points
-from app.queries.messages import MessageRow
-from app.region import RegionPack
+from app.queries.messages import MessageRow, messages_by_ids
+from app.region import RegionPack, region_bounds
+from app.region.tiles import TilesError, open_tiles
 from maps.page.build import MapSpec, spec_for
 from maps.qt.view import MapView
 from maps.qt.web import WebContext
+from widgets.map.period import PeriodBar
+from widgets.tasks.core_bridge import Coalescer, CoreBridge
 from widgets.tasks.worker import DbWorker
 
 LAYERS = (("messages", "Сообщения (кластеры)", True), ("heat", "Тепловая карта", False),
           ("incidents", "Инциденты", True), ("choropleth", "Муниципалитеты: на 1000 жителей", True),
           ("assistance", "Пункты помощи", True), ("basemap", "Побережье и реки", True),
           ("settlements", "Населённые пункты", True))
-WINDOWS = (("1 ч", 1), ("6 ч", 6), ("24 ч", 24), ("Период…", 0))
-SPEEDS = (("×60", 60), ("×600", 600), ("×3600", 3600))
-PLAYBACK_TICK_MS = 250
+LAYERS_DELAY_MS = 1500  # coalesce layer reloads during bursts
+NOTHING = frozenset({"-"})  # no category ticked: show none
+
+
+def basemap_spec(core: Core, context: WebContext) -> tuple[MapSpec, str | None]:
+    """The region's page with the configured raster (a tiles file, else an explicit online URL); an error or None.
+
+    Read when a map is built: the settings dialog says that a changed basemap needs a restart.
+    """
+    settings = core.settings
+    if settings.mbtiles_path:
+        try:
+            tiles = open_tiles(settings.mbtiles_path)
+        except TilesError as exc:
+            return spec_for(core.region), f"Подложка не подключена: {exc}"
+        context.handler.set_tiles(tiles)
+        return spec_for(core.region, raster_maxzoom=tiles.maxzoom), None
+    if settings.online_tiles_url:
+        context.guard.allow_online_tiles(settings.online_tiles_url)
+        return spec_for(core.region, online_tiles=settings.online_tiles_url), None
+    return spec_for(core.region), None
 
 
 class MapPanel(QWidget):
-    """Map plus controls. ``clock`` has ``now() -> aware datetime`` (scenario or wall clock)."""
+    """Map plus controls over ``core`` (its clock, view state and announcements)."""
 
-    windowChanged = Signal(object)  # noqa: N815 (Qt signal naming) — a MapWindow
-    packLoaded = Signal(object)  # noqa: N815 — a RegionPack
+    packLoaded = Signal(object)  # noqa: N815 (Qt signal naming) — a RegionPack
     packFailed = Signal(str)  # noqa: N815 — Russian message
     detailsShown = Signal(str)  # noqa: N815 — the side panel's text
     assistanceRequested = Signal(float, float)  # noqa: N815 — «add a point here»: lat, lon
@@ -59,16 +69,13 @@ class MapPanel(QWidget):
     def __init__(self, core: Core, context: WebContext, worker: DbWorker, spec: MapSpec | None = None,
                  parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self.core, self.store, self.worker, self.clock = core, core.store, worker, core.clock
-        self.view = MapView(context, spec or spec_for(core.region), self)
+        self.core, self.store, self.worker = core, core.store, worker
+        self.spec, self.raster_error = (spec, None) if spec is not None else basemap_spec(core, context)
+        self.view = MapView(context, self.spec, self)
         self.details = QPlainTextEdit()  # plain text: public text never renders as markup
         self.details.setReadOnly(True)
         self.details.setPlaceholderText("Щёлкните сообщение, инцидент или пункт помощи на карте")
         self.pack: RegionPack | None = None
-        self._hours = 24
-        self._categories: frozenset[str] = frozenset()
-        self._custom: tuple[datetime, datetime] | None = None
-        self._playback: tuple[datetime, datetime, float, datetime] | None = None  # start, end, speed, cursor
         self._assistance: dict[int, AssistanceRow] = {}
         self._context_at: tuple[float, float] | None = None
         self.context_menu = QMenu(self)
@@ -76,37 +83,26 @@ class MapPanel(QWidget):
         self.context_place.setEnabled(False)
         self.add_point_action = self.context_menu.addAction("Добавить пункт помощи здесь")
         self.add_point_action.triggered.connect(self._on_add_point_triggered)
-        self._timer = QTimer(self)
-        self._timer.setInterval(PLAYBACK_TICK_MS)
-        self._timer.timeout.connect(self._on_playback_tick)
+        self.period = PeriodBar(core, self)
+        self.status = self.period.status
         self._build()
         self._connect_bridge()
+        self._layers = Coalescer(lambda _changes: self.refresh_layers(), LAYERS_DELAY_MS, self)
+        self.bridge = CoreBridge(core, self)
+        self.bridge.changed.connect(self._on_core_changed)
+        self.bridge.viewChanged.connect(self._on_view_changed)
+        self.period.cursorMoved.connect(self._on_playback_moved)
+
+    @property
+    def clock(self) -> object:
+        return self.core.clock
 
     # ----- layout -----
     def _build(self) -> None:
         bar = QHBoxLayout()
         bar.addWidget(self._layer_button())
         bar.addWidget(self._category_button())
-        self.window_combo = QComboBox()
-        for text, hours in WINDOWS:
-            self.window_combo.addItem(text, hours)
-        self.window_combo.setCurrentIndex(2)
-        self.window_combo.currentIndexChanged.connect(self._on_window_combo_changed)
-        self.start_edit, self.end_edit = QDateTimeEdit(), QDateTimeEdit()
-        for edit in (self.start_edit, self.end_edit):
-            edit.setDisplayFormat("dd.MM HH:mm")
-            edit.setVisible(False)
-            edit.editingFinished.connect(self._on_custom_edited)
-        self.play_button = QPushButton("▶ Воспроизвести")
-        self.play_button.setCheckable(True)
-        self.play_button.toggled.connect(self._on_play_toggled)
-        self.speed_combo = QComboBox()
-        for text, speed in SPEEDS:
-            self.speed_combo.addItem(text, speed)
-        self.status = QLabel()
-        for widget in (QLabel("Период:"), self.window_combo, self.start_edit, self.end_edit, self.play_button,
-                       self.speed_combo, self.status):
-            bar.addWidget(widget)
+        bar.addWidget(self.period)
         bar.addStretch(1)
         splitter = QSplitter(Qt.Orientation.Horizontal)
         splitter.addWidget(self.view)
@@ -151,51 +147,32 @@ class MapPanel(QWidget):
         bridge.municipalityClicked.connect(self._on_municipality_clicked)
         bridge.mapContextRequested.connect(self._on_map_context_requested)
 
-    # ----- the time window -----
+    # ----- the period and categories: the core's view state -----
     def current_window(self) -> MapWindow:
-        if self._playback is not None:
-            start, _end, _speed, cursor = self._playback
-            return MapWindow(start, cursor, self._categories)
-        if self._custom is not None:
-            return MapWindow(*self._custom, self._categories)
-        return MapWindow.last_hours(as_utc(self.clock.now()), self._hours, self._categories)  # type: ignore[attr-defined]
+        """What the map shows: the playback's growing window, else the view state's period."""
+        playing = self.period.playback_window()
+        if playing is not None:
+            return playing
+        view = self.core.view.view
+        return MapWindow(*view.window(self.core.clock.now()), view.categories)  # type: ignore[attr-defined]
 
-    def set_window(self, hours: float | None = None, start: datetime | None = None, end: datetime | None = None,
-                   categories: frozenset[str] | None = None) -> None:
-        """Last ``hours``, or the custom period [start, end); categories (empty = all)."""
-        if categories is not None:
-            self._categories = frozenset(categories)
-        if hours:
-            self._hours, self._custom = int(hours), None
-        elif start is not None and end is not None:
-            self._custom = (as_utc(start), as_utc(end))
-        self._apply_window()
-
-    def _apply_window(self) -> None:
+    def _on_view_changed(self, view: View) -> None:
+        self.period.show_view(view)
+        self._show_categories(view.categories)
         window = self.current_window()
+        if not view.live:
+            self._load_points(window)
         self.view.set_filter(window)
-        self.windowChanged.emit(window)
         self.refresh_layers()
 
-    def _on_window_combo_changed(self, index: int) -> None:
-        hours = self.window_combo.itemData(index)
-        custom = hours == 0
-        for edit in (self.start_edit, self.end_edit):
-            edit.setVisible(custom)
-        if custom:
-            window = self.current_window()
-            self.start_edit.setDateTime(QDateTime(to_local(window.start).replace(tzinfo=None)))
-            self.end_edit.setDateTime(QDateTime(to_local(window.end).replace(tzinfo=None)))
-            self._on_custom_edited()
-        else:
-            self.set_window(hours=hours)
+    def _show_categories(self, chosen: frozenset[str]) -> None:
+        for action in self.category_menu_button.menu().actions():
+            action.blockSignals(True)
+            action.setChecked(not chosen or str(action.data()) in chosen)
+            action.blockSignals(False)
 
-    def _on_custom_edited(self) -> None:
-        tz = to_local(as_utc(self.clock.now())).tzinfo  # type: ignore[attr-defined]
-        start = self.start_edit.dateTime().toPython().replace(tzinfo=tz)  # type: ignore[union-attr]
-        end = self.end_edit.dateTime().toPython().replace(tzinfo=tz)  # type: ignore[union-attr]
-        if start < end:
-            self.set_window(start=start, end=end)
+    def _on_playback_moved(self, window: MapWindow) -> None:
+        self.view.set_filter(window)
 
     def _on_layer_toggled(self, on: bool) -> None:
         action = self.sender()
@@ -205,20 +182,41 @@ class MapPanel(QWidget):
     def _on_category_toggled(self, _on: bool) -> None:
         menu = self.category_menu_button.menu()
         chosen = frozenset(str(a.data()) for a in menu.actions() if a.isChecked())
-        self.set_window(categories=frozenset() if len(chosen) == len(CATEGORIES) else chosen or frozenset({"-"}))
+        self.core.view.set_categories(frozenset() if len(chosen) == len(CATEGORIES) else chosen or NOTHING)
 
     # ----- data -----
     def load_window(self) -> None:
-        """Read the window's messages from the database (off the UI thread) and show them."""
+        """Read the window's messages and the pack (off the UI thread) and show them."""
         window = self.current_window()
-        self.worker.run(lambda: window_points(self.store, MapWindow(window.start, window.end)),
-                        self.view.add_messages, owner=self)
-        self._apply_window()
+        self._load_points(window)
+        self.view.set_filter(window)
+        self.show_pack(self.core.pack)
+        self.refresh_layers()
 
-    def add_rows(self, rows: list[MessageRow]) -> None:
-        """Live appends; a relative window slides with the clock."""
+    def _load_points(self, window: MapWindow) -> None:
+        period = MapWindow(window.start, window.end)  # every category: the page filters
+        self.worker.run(lambda: window_points(self.store, period), self.view.add_messages, owner=self)
+
+    def _on_core_changed(self, changes: Changes) -> None:
+        if changes.touches(Kind.MESSAGES_ADDED) and changes.message_ids:
+            self._read(changes.message_ids, self._on_rows_arrived)
+        elif changes.touches(Kind.MESSAGES_EDITED) and changes.message_ids:
+            self._read(changes.message_ids, self.view.update_messages)
+        if changes.touches(Kind.PACK):
+            self.show_pack(self.core.pack)
+        if changes.touches(Kind.REGION):
+            self.frame_region()
+        if changes.touches(Kind.MESSAGES_ADDED, Kind.MESSAGES_EDITED, Kind.INCIDENTS, Kind.ASSISTANCE):
+            self._layers.add(changes)
+
+    def _read(self, ids: frozenset[int], show: Callable[[list[MessageRow]], None]) -> None:
+        wanted = sorted(ids)
+        self.worker.run(lambda: messages_by_ids(self.store, wanted), show, owner=self)
+
+    def _on_rows_arrived(self, rows: list[MessageRow]) -> None:
+        """Live appends; a live window slides with the clock."""
         self.view.add_messages(rows)
-        if self._custom is None and self._playback is None:
+        if self.core.view.view.live and not self.period.playing:
             self.view.set_filter(self.current_window())
 
     def refresh_layers(self) -> None:
@@ -237,16 +235,19 @@ class MapPanel(QWidget):
         self._assistance = {r.id: r for r in rows}
         self.view.set_assistance(rows)
 
+    def frame_region(self) -> None:
+        """Fit the map to the region's outline (after the region changed)."""
+        region = self.core.region
+        bounds = (region_bounds(region.code) or region.fallback_bounds()) if region else None
+        if bounds:
+            self.view.fit_bounds(*bounds)
+
+    # ----- the region pack -----
     def load_region_pack(self, path: str, population: str | None = None) -> None:
-        """Load, remember and apply a pack through the core; ``packLoaded`` or ``packFailed`` follows."""
+        """Load, remember and apply a pack through the core; its announcement draws it (or ``packFailed``)."""
         core = self.core
-
-        def job() -> tuple[RegionPack, list]:
-            pack = core.load_pack(path, population).pack
-            assert pack is not None
-            return pack, choropleth(self.store, pack, self.current_window())
-
-        self.worker.run(job, self._on_pack_loaded, lambda exc: self.packFailed.emit(str(exc)), owner=self)
+        self.worker.run(lambda: core.load_pack(path, population), None, lambda exc: self.packFailed.emit(str(exc)),
+                        owner=self)
 
     def show_pack(self, pack: RegionPack | None) -> None:
         """Draw ``pack`` (the core's current one) with the window's choropleth."""
@@ -316,37 +317,14 @@ class MapPanel(QWidget):
 
     # ----- playback and snapshot -----
     def play(self, start: datetime, end: datetime, speed: float) -> None:
-        """Replay [start, end): the window grows from ``start`` at ``speed`` × real time."""
-        self._playback = (as_utc(start), as_utc(end), speed, as_utc(start))
-        self.worker.run(lambda: window_points(self.store, MapWindow(start, end)), self.view.add_messages, owner=self)
-        self._apply_window()
-        self._timer.start()
+        """Replay [start, end): the view goes into that period, the map's window grows at ``speed`` × real time."""
+        period = MapWindow(start, end)
+        self.worker.run(lambda: window_points(self.store, period), self.view.add_messages, owner=self)
+        self.period.play(start, end, speed)
 
     def stop_playback(self) -> None:
-        self._timer.stop()
-        self._playback = None
-        self.play_button.setChecked(False)
-        self._apply_window()
-
-    def _on_play_toggled(self, on: bool) -> None:
-        if on and self._playback is None:
-            window = self.current_window()
-            self.play(window.start, window.end, float(self.speed_combo.currentData()))
-        elif not on and self._playback is not None:
-            self.stop_playback()
-
-    def _on_playback_tick(self) -> None:
-        if self._playback is None:
-            return
-        start, end, speed, cursor = self._playback
-        cursor = min(end, cursor + timedelta(milliseconds=PLAYBACK_TICK_MS * speed))
-        self._playback = (start, end, speed, cursor)
-        self.view.set_filter(self.current_window())
-        self.status.setText(to_local(cursor).strftime("Воспроизведение: %d.%m %H:%M"))
-        if cursor >= end:
-            self._timer.stop()
-            self.windowChanged.emit(self.current_window())
-            self.refresh_layers()
+        """Stop the replay; the view follows the present again."""
+        self.period.stop_playback()
 
     def snapshot(self, path: str | Path, extent: tuple[float, float, float, float] | None = None,
                  done: Callable[[bool], None] | None = None) -> None:

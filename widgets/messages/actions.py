@@ -1,8 +1,10 @@
-"""Operator actions on selected messages: category, routing, status, importance, merging incidents.
+"""Operator actions on selected messages: category, routing, status, importance, merging incidents, undo.
 
-Each action runs on the database worker with the version the operator saw, so two
-operators changing the same message never silently overwrite each other; the
-fresh rows then replace the shown ones in the table and on the map.
+Each action runs through ``core.ops`` on the database worker with the version the
+operator saw, so two operators changing the same message never silently overwrite
+each other. The core announces what changed and every view refreshes itself from
+that announcement; here only the outcome is reported: ``completed(Outcome)`` (its
+text for the status bar) and ``failed(text)`` with the refusals.
 """
 
 from __future__ import annotations
@@ -13,87 +15,74 @@ from PySide6.QtCore import QObject, Signal
 from PySide6.QtWidgets import QInputDialog, QMenu, QWidget
 
 from app.categories import CATEGORIES
-from app.common.timeutil import utcnow
-from app.incidents import merge_incidents
-from app.ops.corrections import correct_category
-from app.ops.messages import update_message
-from app.ops.routing import STATUS_LABELS, AgencyRow, RoutingError, assign, list_agencies, set_status
-from app.queries.messages import MessageRow, messages_by_ids
-from app.store.engine import Store
+from app.core import Core
+from app.ops import STATUS_LABELS, AgencyRow, Outcome, list_agencies
+from app.queries.messages import MessageRow
 from widgets.tasks.worker import DbWorker
-
-OPERATOR = "оператор"
-Action = Callable[[Store, MessageRow], None]
 
 
 class OperatorActions(QObject):
-    """Runs an action over rows; ``changed(rows)`` with fresh rows, ``failed(text)`` with reasons."""
+    """Runs an operation of ``core.ops``; ``completed(Outcome)``, ``failed(text)`` with the reasons."""
 
-    changed = Signal(object)
+    completed = Signal(object)
     failed = Signal(str)
 
-    def __init__(self, store: Store, worker: DbWorker, parent: QObject | None = None) -> None:
+    def __init__(self, core: Core, worker: DbWorker, parent: QObject | None = None) -> None:
         super().__init__(parent)
-        self.store, self.worker = store, worker
+        self.core, self.worker = core, worker
+        self.last: Outcome | None = None  # what «Отменить» takes back
 
-    def run(self, rows: Sequence[MessageRow], action: Action) -> None:
-        snapshot = list(rows)
-        self.worker.run(lambda: _apply(self.store, snapshot, action), self._on_done, self._on_error, owner=self)
+    def run(self, operation: Callable[[], Outcome]) -> None:
+        self.worker.run(operation, self._on_done, self._on_error, owner=self)
 
-    def _on_done(self, outcome: tuple[list[MessageRow], list[str]]) -> None:
-        fresh, errors = outcome
-        if fresh:
-            self.changed.emit(fresh)
-        if errors:
-            self.failed.emit("\n".join(errors))
+    def _on_done(self, outcome: Outcome) -> None:
+        if outcome.undo:
+            self.last = outcome
+        self.completed.emit(outcome)
+        if outcome.errors:
+            self.failed.emit("\n".join(outcome.errors))
 
     def _on_error(self, exc: BaseException) -> None:
         self.failed.emit(str(exc))
 
     # the actions -------------------------------------------------------------
     def set_category(self, rows: Sequence[MessageRow], code: str) -> None:
-        self.run(rows, lambda store, row: correct_category(store, row.id, code, operator=OPERATOR))
+        targets = list(rows)
+        self.run(lambda: self.core.ops.set_category(targets, code))
 
     def set_status(self, rows: Sequence[MessageRow], status: str) -> None:
-        self.run(rows, lambda store, row: set_status(store, row.id, status, OPERATOR, utcnow(),
-                                                     expected_version=row.version))
+        targets = list(rows)
+        self.run(lambda: self.core.ops.set_status(targets, status))
 
     def assign(self, rows: Sequence[MessageRow], agency_id: int) -> None:
-        self.run(rows, lambda store, row: assign(store, row.id, agency_id, OPERATOR, utcnow(),
-                                                 expected_version=row.version))
-
-    def choose_agency(self, rows: Sequence[MessageRow], parent: QWidget) -> None:
-        """Read the directory off the UI thread, then ask which agency gets the rows."""
-        snapshot = list(rows)
-        self.worker.run(lambda: list_agencies(self.store), lambda found: _ask_agency(self, snapshot, parent, found),
-                        self._on_error, owner=self)
+        targets = list(rows)
+        self.run(lambda: self.core.ops.assign(targets, agency_id))
 
     def mark_important(self, rows: Sequence[MessageRow]) -> None:
-        self.run(rows, _mark_important)
+        targets = list(rows)
+        self.run(lambda: self.core.ops.set_importance(targets, True))
 
     def merge_incidents(self, rows: Sequence[MessageRow]) -> None:
         ids = sorted({row.incident_id for row in rows if row.incident_id is not None})
         if len(ids) < 2:
             self.failed.emit("Для объединения выберите сообщения как минимум двух разных происшествий")
             return
-        self.worker.run(lambda: (merge_incidents(self.store, ids), messages_by_ids(self.store, [r.id for r in rows])),
-                        lambda result: self.changed.emit(result[1]), self._on_error, owner=self)
+        self.run(lambda: self.core.ops.merge_incidents(ids))
 
+    def undo(self) -> None:
+        """Take back the last action (each message only if nobody changed it since)."""
+        last, self.last = self.last, None
+        if last is None:
+            self.failed.emit("Отменять нечего")
+            return
+        self.run(lambda: self.core.ops.undo(last))
 
-def _mark_important(store: Store, row: MessageRow) -> None:
-    result = update_message(store, row.id, row.version, operator=OPERATOR, importance="high")
-    if not result.ok:
-        raise RoutingError(result.explain())
-
-
-def _apply(store: Store, rows: list[MessageRow], action: Action) -> tuple[list[MessageRow], list[str]]:
-    errors = []
-    for row in rows:
-        try:
-            action(store, row)
-        except (RoutingError, ValueError, KeyError) as exc:
-            errors.append(f"Сообщение {row.id}: {exc}")
-    return messages_by_ids(store, [row.id for row in rows]), errors
+    def choose_agency(self, rows: Sequence[MessageRow], parent: QWidget) -> None:
+        """Read the directory off the UI thread, then ask which agency gets the rows."""
+        snapshot = list(rows)
+        store = self.core.store
+        self.worker.run(lambda: list_agencies(store), lambda found: _ask_agency(self, snapshot, parent, found),
+                        self._on_error, owner=self)
 
 
 def build_menu(actions: OperatorActions, rows: Sequence[MessageRow], parent: QWidget) -> QMenu:

@@ -1,4 +1,7 @@
-"""Incidents (grouped messages) in a sortable table; activating one flies the map there."""
+"""Incidents (grouped messages) in a sortable table; activating one flies the map there.
+
+The table reloads itself when the core announces changed incidents or messages (bursts coalesced).
+"""
 
 from __future__ import annotations
 
@@ -7,12 +10,15 @@ from PySide6.QtGui import QStandardItem, QStandardItemModel
 from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QTableView, QVBoxLayout, QWidget
 
 from app import categories
+from app.common.changes import Changes, Kind
+from app.core import Core
 from app.incidents import IncidentRow, incident_rows
-from app.store.engine import Store
+from widgets.tasks.core_bridge import Coalescer, CoreBridge
 from widgets.tasks.worker import DbWorker
 
 COLUMNS = ("Категория", "Место", "Регион", "Сообщений", "Статус")
 STATUS = {"open": "открыто", "closed": "закрыто", "merged": "объединено"}
+REFRESH_DELAY_MS = 1500
 
 
 def _items(row: IncidentRow) -> list[QStandardItem]:
@@ -31,9 +37,9 @@ def _items(row: IncidentRow) -> list[QStandardItem]:
 class IncidentTable(QWidget):
     incidentActivated = Signal(float, float)  # noqa: N815 (Qt signal naming)
 
-    def __init__(self, store: Store, worker: DbWorker, parent: QWidget | None = None) -> None:
+    def __init__(self, core: Core, worker: DbWorker, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self.store, self.worker = store, worker
+        self.store, self.worker = core.store, worker
         self.model = QStandardItemModel(0, len(COLUMNS), self)
         self.model.setHorizontalHeaderLabels(list(COLUMNS))
         self.view = QTableView()
@@ -46,6 +52,13 @@ class IncidentTable(QWidget):
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(self.view)
+        self._coalescer = Coalescer(lambda _changes: self.refresh(), REFRESH_DELAY_MS, self)
+        self.bridge = CoreBridge(core, self)
+        self.bridge.changed.connect(self._on_core_changed)
+
+    def _on_core_changed(self, changes: Changes) -> None:
+        if changes.touches(Kind.INCIDENTS, Kind.MESSAGES_ADDED, Kind.MESSAGES_EDITED, Kind.PACK):
+            self._coalescer.add(changes)
 
     def refresh(self) -> None:
         self.worker.run(lambda: incident_rows(self.store), self.show_rows, owner=self)

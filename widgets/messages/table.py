@@ -106,28 +106,30 @@ def _decoration(row: MessageRow, column: int, role: int) -> object:
 
 @dataclass(frozen=True)
 class MessageFilter:
-    category: str | None = None
-    municipality: str | None = None
+    """The list's own criteria: status and a text search."""
+
     status: str | None = None
     text: str = ""
 
 
 @dataclass(frozen=True)
 class TimeWindow:
-    """The map's time window and category choice, which the list follows."""
+    """The view state's period, categories and place, which the list follows (``end`` None: live)."""
 
     start: datetime | None = None
     end: datetime | None = None
     categories: frozenset[str] = frozenset()
+    municipality: str | None = None
 
     def admits(self, row: MessageRow) -> bool:
         in_time = (self.start is None or row.published_at >= self.start) and (self.end is None
                                                                                 or row.published_at < self.end)
-        return in_time and (not self.categories or row.category in self.categories)
+        return (in_time and (not self.categories or row.category in self.categories)
+                and (self.municipality is None or row.municipality == self.municipality))
 
 
 class MessageFilterProxy(QSortFilterProxyModel):
-    """Filters by category, municipality, status and a case-insensitive text search."""
+    """Filters by the view state's window, status and a case-insensitive text search."""
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -149,9 +151,7 @@ class MessageFilterProxy(QSortFilterProxyModel):
         row: MessageRow = self.sourceModel().rows[source_row]  # type: ignore[attr-defined]
         c = self.criteria
         needle = c.text.casefold()
-        return (self.window.admits(row) and (c.category is None or row.category == c.category)
-                and (c.municipality is None or row.municipality == c.municipality)
-                and (c.status is None or row.status == c.status)
+        return (self.window.admits(row) and (c.status is None or row.status == c.status)
                 and (not needle or needle in row.text.casefold() or needle in (row.settlement or "").casefold()))
 
     def selected_rows(self, indexes: Sequence[QModelIndex]) -> list[MessageRow]:

@@ -13,7 +13,7 @@ from app.wall.playlist import Playlist, parse_playlist
 from maps.qt.web import WebContext
 from widgets.shell.main_window import MainWindow
 from widgets.shell.qtapp import create_application, teardown
-from widgets.tasks.live import initial_batch
+from widgets.shell.region_picker import RegionDialog
 from widgets.tasks.live_sources import LiveSource, open_live
 from widgets.tasks.worker import DbWorker
 from widgets.wall.wall import WallWindow
@@ -38,17 +38,16 @@ def run_window(core: Core, args: argparse.Namespace) -> int:
     """The operator window until it is closed; returns the exit code."""
     app = create_application()
     context, worker, live = _prepare(core, args)
+    if core.region is None and args.exit_after is None:
+        RegionDialog(core, worker).exec()  # a fresh install: which subject the centre serves, asked first
     window = MainWindow(core, context, worker)
     window.restore_layout()
     window.show()
     window.load_initial()
-    if core.pack is not None:
-        window.map_panel.show_pack(core.pack)
-    if core.pack_error:
-        window.warn(core.pack_error)
-    live.attach(window, window.set_feed_health)
-    if live.indicator is not None:
-        window.statusBar().insertPermanentWidget(0, live.indicator)
+    for problem in (core.pack_error, window.map_panel.raster_error):
+        if problem:
+            window.warn(problem)
+    window.attach_live(live)
     if args.exit_after is not None:
         window.open_files = False
         _schedule_exit(window, args.exit_after, args.screenshot)
@@ -78,14 +77,11 @@ def run_wall(core: Core, args: argparse.Namespace) -> int:
     """The wall display until closed (or ``--exit-after``); returns the exit code."""
     app = create_application()
     context, worker, live = _prepare(core, args)
-    store = core.store
     playlist = Playlist(parse_playlist(args.playlist)) if args.playlist else Playlist()
-    region_name = core.region.name if core.region else "Регион не выбран"
-    window = WallWindow(store, context, worker, live.clock, region_name, playlist)
+    window = WallWindow(core, context, worker, playlist)
     offscreen = QGuiApplication.platformName() in {"offscreen", "minimal"}
     _place_wall(window, args.screen, args.wall_size, fixed=offscreen or bool(args.screenshot))
-    now = live.clock.now()
-    worker.run(lambda: initial_batch(store, now, 5000), window.apply_batch, owner=window)
+    window.load()
     live.attach(window, window.set_feed_health)
     if live.indicator is not None:
         window.show_connection(live.indicator)

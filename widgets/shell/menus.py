@@ -28,6 +28,7 @@ def build_menus(window: MainWindow) -> None:
     window.assistance_action = window.action("Пункты помощи…", None, lambda: assistance_actions.open_dialog(window))
     window.fullscreen_action = window.action("Во весь экран", "F11", window.toggle_full_screen)
     window.search_action = window.action("Поиск", "Ctrl+F", lambda: window.filters.search.setFocus())
+    window.undo_action = window.action("Отменить последнее действие", "Ctrl+Z", window.actions_.undo)
     window.quit_action = window.action("Выход", "Ctrl+Q", window.close)
     file_menu = window.menuBar().addMenu("&Файл")
     for action in (window.import_action, window.pack_action, window.agencies_action):
@@ -40,6 +41,8 @@ def build_menus(window: MainWindow) -> None:
     briefing_menu = window.menuBar().addMenu("&Справка")
     briefing_menu.addAction(window.briefing_action)
     briefing_menu.addAction(window.projection_action)
+    edit_menu = window.menuBar().addMenu("&Правка")
+    edit_menu.addAction(window.undo_action)
     view_menu = window.menuBar().addMenu("&Вид")
     view_menu.addAction(window.fullscreen_action)
     view_menu.addAction(window.search_action)

@@ -32,9 +32,13 @@ class FeedRunner(QObject):
     pollFinished = Signal(object)  # noqa: N815 — PollResult
     _polled = Signal(object, object)  # PollResult | None, FeedHealth | None: thread → main thread
 
-    def __init__(self, core: Core, config: FeedConfig, parent: QObject | None = None) -> None:
+    def __init__(self, core: Core, config: FeedConfig, parent: QObject | None = None,
+                 stale_after_s: float | None = None) -> None:
         super().__init__(parent)
         self.core, self.store, self.config = core, core.store, config
+        # Health calls a feed stale after STALE_INTERVALS of this unit: the configured threshold, spread.
+        self.stale_after_s = stale_after_s or STALE_INTERVALS * config.interval_s
+        self._unit_s = self.stale_after_s / STALE_INTERVALS
         self._stop, self._wake = threading.Event(), threading.Event()
         self._thread: threading.Thread | None = None
         self._health: FeedHealth | None = None
@@ -93,7 +97,7 @@ class FeedRunner(QObject):
 
     def _read_health(self) -> FeedHealth | None:
         try:
-            return feed_health(self.store, self.config.id, self.config.interval_s)
+            return feed_health(self.store, self.config.id, self._unit_s)
         except Exception:
             log.exception("feed health unavailable")
             return None
@@ -115,8 +119,8 @@ class FeedRunner(QObject):
     def _on_ticker_timeout(self) -> None:
         now = utcnow()
         current = self._health or FeedHealth(self.config.id, "waiting", now, None, None, None, 0, 0, None)
-        updated = refreshed(current, self.config.interval_s, now)
-        silent_since_start = (now - self._started_at).total_seconds() > STALE_INTERVALS * self.config.interval_s
+        updated = refreshed(current, self._unit_s, now)
+        silent_since_start = (now - self._started_at).total_seconds() > self.stale_after_s
         if updated.last_success_at is None and silent_since_start:
             updated = replace(updated, state="stale")  # never succeeded: staleness is not silent either
         if self._health is None or updated.state != self._health.state:

@@ -1,49 +1,29 @@
-"""Plays the storm scenario into the database in step with a scenario clock."""
+"""Plays the storm scenario into the database in step with a scenario clock (through the core's pipeline).
+
+The core announces every stored batch; the views refresh themselves from that announcement.
+"""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import datetime
 
 from PySide6.QtCore import QObject, QTimer, Signal
 
-from app.analytics.hourly import HourlyCounts, hourly_counts, last_hours_window
 from app.common.clock import ScenarioClock
 from app.core import Core
 from app.demo.play import play
 from app.demo.simulator import StormScenario
-from app.queries.messages import MessageRow, latest_messages, messages_by_ids
-from app.store.engine import Store
+from app.intake import ImportSummary
 from widgets.tasks.worker import DbWorker
 
 
-@dataclass(frozen=True)
-class LiveBatch:
-    """New rows and the refreshed 24-hour counts, as of scenario time ``now``."""
-
-    now: datetime
-    rows: list[MessageRow]
-    counts: HourlyCounts
-
-
-def load_batch(core: Core, start: datetime, end: datetime, scenario: StormScenario | None) -> LiveBatch:
-    """Store what the scenario published in [start, end) through the core's pipeline; read back what is new."""
-    new_ids = core.announce_arrived(play(core.store, scenario, start, end, core.pipeline)).new_ids if scenario else ()
-    return arrived_batch(core.store, end, new_ids)
-
-
-def initial_batch(store: Store, now: datetime, limit: int) -> LiveBatch:
-    """What the views show at start: the newest messages and the last 24 hours' counts."""
-    return LiveBatch(now, latest_messages(store, limit), hourly_counts(store, *last_hours_window(now)))
-
-
-def arrived_batch(store: Store, now: datetime, ids: tuple[int, ...]) -> LiveBatch:
-    """Messages a feed just stored (and the pipeline grouped), read back with the day's counts."""
-    return LiveBatch(now, messages_by_ids(store, ids), hourly_counts(store, *last_hours_window(now)))
+def play_span(core: Core, start: datetime, end: datetime, scenario: StormScenario) -> tuple[datetime, ImportSummary]:
+    """Store what the scenario published in [start, end) through the core's pipeline; the core announces it."""
+    return end, core.announce_arrived(play(core.store, scenario, start, end, core.pipeline))
 
 
 class ScenarioPlayer(QObject):
-    """Each tick stores the messages published since the previous tick."""
+    """Each tick stores the messages published since the previous tick; ``batchStored(ImportSummary)``."""
 
     batchStored = Signal(object)  # noqa: N815 (Qt signal naming)
     failed = Signal(str)
@@ -71,13 +51,13 @@ class ScenarioPlayer(QObject):
             return  # the writer is behind: the next tick covers the gap
         start, end = self._played_until, self.clock.now()
         self._busy = True
-        self._worker.run(lambda: load_batch(self._core, start, end, self.scenario), self._on_batch,
+        self._worker.run(lambda: play_span(self._core, start, end, self.scenario), self._on_batch,
                          self._on_failure, owner=self)
 
-    def _on_batch(self, batch: LiveBatch) -> None:
+    def _on_batch(self, played: tuple[datetime, ImportSummary]) -> None:
         self._busy = False
-        self._played_until = batch.now
-        self.batchStored.emit(batch)
+        self._played_until, summary = played
+        self.batchStored.emit(summary)
 
     def _on_failure(self, exc: BaseException) -> None:
         self._busy = False

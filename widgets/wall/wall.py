@@ -1,43 +1,55 @@
-"""The wall display: map, hourly chart, KPI tiles, ticker, clock; a playlist of views."""
+"""The wall display: map, hourly chart, KPI tiles, ticker, clock; a playlist of views.
+
+It follows the core: new messages announced by the core reach its map, chart and
+tiles; the region names the title, frames the overview and gives the local time of
+the clock and the figures; the crisis and the working calendar come from the settings.
+"""
 
 from __future__ import annotations
 
 from datetime import datetime, timedelta
+from typing import Any
 
 from PySide6.QtCore import Qt, QTimer
 from PySide6.QtGui import QKeyEvent
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QStackedWidget, QVBoxLayout, QWidget
 
+from app.analytics.hourly import HourlyCounts, hourly_counts, last_hours_window
+from app.common.changes import Changes, Kind
 from app.common.timeutil import to_local
+from app.core import Core
 from app.intake.feed_state import FeedHealth
-from app.queries.messages import MessageRow
-from app.store.engine import Store
+from app.queries.messages import MessageRow, messages_by_ids, messages_in
+from app.store import Store
 from app.wall.playlist import VIEW_TITLES, Playlist
 from app.wall.snapshot import WallSnapshot, wall_snapshot
 from maps.qt.view import MapView
 from maps.qt.web import WebContext
 from widgets.analytics.hourly_chart import HourlyChart
-from widgets.tasks.live import LiveBatch
+from widgets.map.map_panel import basemap_spec
+from widgets.tasks.core_bridge import Coalescer, CoreBridge
 from widgets.tasks.worker import DbWorker
 from widgets.wall.panels import KpiTiles, SlidePanel, briefing_lines, focus_lines, ticker_text
 from widgets.wall.theme import STYLESHEET, WALL_PANEL
 
 TICK_MS = 1000
 TICKER_EVERY = 6  # seconds per ticker line
-OVERVIEW = (45.1, 39.2, 7)
+FIGURES_EVERY = 60  # seconds between refreshes of the figures without news
+REFRESH_DELAY_MS = 1000  # coalesce refreshes during bursts
 WALL_WINDOW = timedelta(hours=24)  # the wall shows a day; older markers are dropped
 
 
 class WallWindow(QWidget):
     """Unattended display; staleness and alerts are shown as banners, never hidden."""
 
-    def __init__(self, store: Store, context: WebContext, worker: DbWorker, clock: object,
-                 region: str, playlist: Playlist | None = None) -> None:
+    def __init__(self, core: Core, context: WebContext, worker: DbWorker, playlist: Playlist | None = None) -> None:
         super().__init__()
+        region = core.region.name if core.region else "Регион не выбран"
         self.setObjectName("WallWindow")
         self.setWindowTitle(f"Оперштаб — {region}")
         self.setStyleSheet(STYLESHEET)
-        self.store, self.worker, self.clock, self.playlist = store, worker, clock, playlist or Playlist()
+        self.core, self.store, self.worker, self.playlist = core, core.store, worker, playlist or Playlist()
+        self.spec, _error = basemap_spec(core, context)
         self.snapshot: WallSnapshot | None = None
         self._ticker_rows: tuple[MessageRow, ...] = ()
         self._ticks = 0
@@ -46,6 +58,13 @@ class WallWindow(QWidget):
         self._timer.setInterval(TICK_MS)
         self._timer.timeout.connect(self._on_timer_timeout)
         self._timer.start()
+        self._coalescer = Coalescer(lambda _changes: self.refresh(), REFRESH_DELAY_MS, self)
+        self.bridge = CoreBridge(core, self)
+        self.bridge.changed.connect(self._on_core_changed)
+
+    @property
+    def clock(self) -> Any:
+        return self.core.clock
 
     def _build(self, context: WebContext, region: str) -> None:
         self.region_label = self._label(region, "WallRegion")
@@ -54,7 +73,7 @@ class WallWindow(QWidget):
         self.stale_banner = self._label("", "StaleBanner", visible=False)
         self.alert_banner = self._label("", "AlertBanner", visible=False)
         self.ticker = self._label("", "Ticker")
-        self.map_view = MapView(context, parent=self)
+        self.map_view = MapView(context, self.spec, parent=self)
         self.chart = HourlyChart()
         self.chart.setBackground(WALL_PANEL)
         self.chart.setTitle("Сообщения по часам", color="#f2f4f8", size="14pt")
@@ -97,17 +116,35 @@ class WallWindow(QWidget):
         return layout
 
     # live data
-    def apply_batch(self, batch: LiveBatch) -> None:
-        self.map_view.prune_before(batch.now - WALL_WINDOW)
-        self.map_view.add_messages([row for row in batch.rows if row.published_at >= batch.now - WALL_WINDOW])
-        self.chart.set_counts(batch.counts)
+    def load(self) -> None:
+        """The last day's messages on the map, then the figures (off the UI thread)."""
+        now = self.clock.now()
+        store = self.store
+        self.worker.run(lambda: messages_in(store, now - WALL_WINDOW, now), self._on_rows, owner=self)
         self.refresh()
 
-    def refresh(self) -> None:
-        now = self.clock.now()
-        self.worker.run(lambda: wall_snapshot(self.store, now), self._on_snapshot, owner=self)
+    def _on_core_changed(self, changes: Changes) -> None:
+        if changes.touches(Kind.MESSAGES_ADDED) and changes.message_ids:
+            ids, store = sorted(changes.message_ids), self.store
+            self.worker.run(lambda: messages_by_ids(store, ids), self._on_rows, owner=self)
+        if changes.touches(Kind.MESSAGES_ADDED, Kind.MESSAGES_EDITED, Kind.SETTINGS, Kind.CRISIS, Kind.PACK):
+            self._coalescer.add(changes)
 
-    def _on_snapshot(self, snap: WallSnapshot) -> None:
+    def _on_rows(self, rows: list[MessageRow]) -> None:
+        start = self.clock.now() - WALL_WINDOW
+        self.map_view.prune_before(start)
+        self.map_view.add_messages([row for row in rows if row.published_at >= start])
+
+    def refresh(self) -> None:
+        """Figures, chart and ticker at the clock's now, with the settings' crisis and calendar."""
+        now, store = self.clock.now(), self.store
+        crisis, calendar = self.core.crisis(), self.core.calendar()
+        self.worker.run(lambda: (wall_snapshot(store, now, crisis.start, calendar), _day_counts(store, now)),
+                        self._on_snapshot, owner=self)
+
+    def _on_snapshot(self, loaded: tuple[WallSnapshot, HourlyCounts]) -> None:
+        snap, counts = loaded
+        self.chart.set_counts(counts)
         self.snapshot = snap
         self._ticker_rows = snap.ticker
         self.tiles.show_snapshot(snap)
@@ -143,6 +180,8 @@ class WallWindow(QWidget):
         self.clock_label.setText(to_local(self.clock.now()).strftime("%H:%M"))
         if self.playlist.advance(TICK_MS / 1000):
             self._show_view()
+        if self._ticks % FIGURES_EVERY == 0:
+            self.refresh()  # figures age with the clock even when nothing arrives
         if self._ticks % TICKER_EVERY == 0 and self._ticker_rows:
             self._show_ticker(self._ticks // TICKER_EVERY)
 
@@ -158,7 +197,7 @@ class WallWindow(QWidget):
         if view == "focus" and spot:
             self.map_view.fly_to(spot.lat, spot.lon, 11)
         elif view == "overview":
-            self.map_view.fly_to(*OVERVIEW)
+            self.map_view.fly_to(*self.spec.center, self.spec.zoom)
 
     def keyPressEvent(self, event: QKeyEvent) -> None:  # noqa: N802 (Qt API)
         key = event.key()
@@ -177,3 +216,5 @@ class WallWindow(QWidget):
         self._show_view()
 
 
+def _day_counts(store: Store, now: datetime) -> HourlyCounts:
+    return hourly_counts(store, *last_hours_window(now))

@@ -1,8 +1,10 @@
-"""File import: CSV, XLSX, JSON/JSONL, GeoJSON and Telegram exports into the intake pipeline.
+"""File import: CSV, XLSX, JSON/JSONL, GeoJSON, Telegram exports and CAP alerts into the intake pipeline.
 
-``read_table`` reads any supported file into rows keyed by its headers;
-``preview`` shows the first rows with the detected column mapping;
-``import_files`` runs the rows through the pipeline in transactional batches.
+``read_table`` reads any supported file into rows keyed by its headers, as a stream;
+``preview`` shows the first rows with the detected column mapping (a saved profile's when the
+headers match one); ``import_files`` runs the rows through the pipeline in transactional
+batches. A file's rows are deduplicated within its kind of content (its profile, or its
+headers), never within its name: the same file under another name adds nothing.
 """
 
 from __future__ import annotations
@@ -12,19 +14,22 @@ from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
+from app.intake.cap import CapError, parse_alert, store_alerts
 from app.intake.files.csvfile import read_csv
-from app.intake.files.geojson import is_feature_collection, read_geojson
-from app.intake.files.jsonfile import parse_json, read_json_document, read_jsonl
+from app.intake.files.jsonfile import read_json, read_jsonl
 from app.intake.files.mapping import FIELDS, detect_mapping, merge_mapping, record_maker
+from app.intake.files.profiles import Profile, find_profile, header_key, list_profiles, mapping_in, save_profile
 from app.intake.files.table import SourceRow, Table, file_rejection
-from app.intake.files.telegram import is_telegram_export, read_telegram
 from app.intake.files.xlsx import read_xlsx
 from app.intake.pipeline import RAW, BatchResult, ImportSummary, Pipeline, Progress, run_pipeline
 from app.intake.validate import RawRecord, Rejection
 from app.store.engine import Store
 
-__all__ = ["FIELDS", "SUFFIXES", "Preview", "Table", "import_files", "preview", "read_table", "records"]
-SUFFIXES: tuple[str, ...] = (".csv", ".txt", ".tsv", ".xlsx", ".json", ".jsonl", ".ndjson", ".geojson")
+__all__ = ["FIELDS", "SUFFIXES", "Preview", "Profile", "Table", "import_files", "list_profiles", "preview",
+           "read_table", "records", "save_profile"]
+SUFFIXES: tuple[str, ...] = (".csv", ".txt", ".tsv", ".xlsx", ".json", ".jsonl", ".ndjson", ".geojson", ".xml",
+                             ".cap")
+CAP_SUFFIXES = (".xml", ".cap")
 Mapping_ = Mapping[str, str | None]
 
 
@@ -38,62 +43,75 @@ class Preview:
     mapping: Mapping[str, str]
     total: int
     rejected: int
+    profile: str | None = None
 
 
 def default_source(path: Path) -> str:
-    """Source name of a file's rows when no column says otherwise (re-imports deduplicate by it)."""
+    """Source label of a file's rows when no column says otherwise."""
     return ("file:" + path.name)[:64]
 
 
+def content_origin(table: Table, profile: Profile | None) -> str:
+    """The dedupe namespace of a file's rows: its profile, else its headers (never its name)."""
+    if table.origin:
+        return table.origin
+    import hashlib
+
+    if profile is not None:
+        key = "profile\x1f" + header_key(profile.name)
+    else:
+        key = "\x1f".join(sorted(header_key(h) for h in table.headers))
+    return "file:" + hashlib.sha256(key.encode("utf-8", "surrogatepass")).hexdigest()[:32]
+
+
 def read_table(path: Path) -> Table:
-    """Any supported file as rows; a file that cannot be read at all is one rejection."""
-    source = default_source(path)
+    """Any supported file as rows, read as they are iterated; a file that cannot be read is one rejection."""
+    source, suffix = default_source(path), path.suffix.lower()
     try:
-        data = path.read_bytes()
+        if suffix == ".xlsx":
+            return read_xlsx(path, source)
+        if suffix in (".jsonl", ".ndjson"):
+            return read_jsonl(path, source)
+        if suffix in (".json", ".geojson"):
+            return read_json(path, source)
+        return read_csv(path, source)
     except OSError as exc:
         return Table("?", source, (), [file_rejection(source, path.name, f"файл не читается: {exc}", "")])
-    suffix = path.suffix.lower()
-    if suffix == ".xlsx":
-        return read_xlsx(path, source)
-    if suffix in (".jsonl", ".ndjson"):
-        return read_jsonl(data, source)
-    if suffix in (".json", ".geojson"):
-        return _read_json(data, source, path.name)
-    return read_csv(data, source)
 
 
-def _read_json(data: bytes, source: str, name: str) -> Table:
-    try:
-        document = parse_json(data)
-    except ValueError as exc:
-        if b"\n{" in data.strip():
-            return read_jsonl(data, source)  # JSON Lines saved as .json
-        return Table("json", source, (), [file_rejection(source, name, str(exc), data.decode("utf-8", "replace"))])
-    if is_feature_collection(document):
-        return read_geojson(document, source)  # type: ignore[arg-type]
-    if is_telegram_export(document):
-        return read_telegram(document, source)  # type: ignore[arg-type]
-    return read_json_document(document, source)
+def mapping_for(table: Table, override: Mapping_ | None = None, profile: Profile | None = None) -> dict[str, str]:
+    """The detected column mapping of ``table`` (a profile's, when given) with the user's overrides."""
+    detected = detect_mapping(table.headers)
+    if profile is not None:
+        detected.update(mapping_in(profile, table.headers))
+    return merge_mapping(detected, override)
 
 
-def mapping_for(table: Table, override: Mapping_ | None = None) -> dict[str, str]:
-    """The detected column mapping of ``table`` with the user's overrides."""
-    return merge_mapping(detect_mapping(table.headers), override)
-
-
-def records(table: Table, mapping: Mapping[str, str]) -> Iterator[RawRecord | Rejection]:
+def records(table: Table, mapping: Mapping[str, str], origin: str = "") -> Iterator[RawRecord | Rejection]:
     """The table's rows as pipeline records."""
-    make = record_maker(mapping, table.source)
+    make = record_maker(mapping, table.source, origin or table.origin)
     for row in table.rows:
         yield make(row) if isinstance(row, SourceRow) else row
 
 
-def preview(path: Path, n: int = 20, override: Mapping_ | None = None) -> Preview:
-    """The first ``n`` rows of ``path`` (by header) and the mapping the import would use."""
-    table = read_table(Path(path))
-    good = [row.values for row in table.rows if isinstance(row, SourceRow)]
-    return Preview(table.format, table.headers, tuple(good[:n]), mapping_for(table, override),
-                   len(table.rows), len(table.rows) - len(good))
+def preview(path: Path, n: int = 20, override: Mapping_ | None = None, store: Store | None = None) -> Preview:
+    """The first ``n`` rows of ``path`` (by header), the mapping the import would use and the counts."""
+    path = Path(path)
+    if path.suffix.lower() in CAP_SUFFIXES:
+        return Preview("cap", (), (), {}, 1, 0)
+    table = read_table(path)
+    profile = find_profile(store, table.headers) if store is not None else None
+    good: list[Mapping[str, object]] = []
+    total = rejected = 0
+    for row in table.rows:
+        total += 1
+        if isinstance(row, SourceRow):
+            if len(good) < n:
+                good.append(row.values)
+        else:
+            rejected += 1
+    return Preview(table.format, table.headers, tuple(good), mapping_for(table, override, profile), total, rejected,
+                   profile.name if profile else None)
 
 
 def import_files(store: Store, paths: Sequence[Path], override: Mapping_ | None = None,
@@ -102,12 +120,38 @@ def import_files(store: Store, paths: Sequence[Path], override: Mapping_ | None 
     """Import ``paths`` one after another; ``progress`` gets the count of rows done so far."""
     total = ImportSummary()
     for path in paths:
-        table = read_table(Path(path))
         done = total.processed
         step = None if progress is None else (lambda n, done=done: progress(done + n))
-        summary = run_pipeline(store, records(table, mapping_for(table, override)), pipeline, step, cancel)
+        summary = _import_one(store, Path(path), override, pipeline, step, cancel)
         total = total.plus(BatchResult(summary.imported, summary.duplicates, summary.rejected, summary.new_ids,
-                                       summary.incident_ids, summary.rejections))
+                                       summary.incident_ids, summary.rejections, summary.edited_ids,
+                                       summary.warnings_added))
         if summary.cancelled:
             return total.cancelled_now()
     return total
+
+
+def _import_one(store: Store, path: Path, override: Mapping_ | None, pipeline: Pipeline, progress: Progress | None,
+                cancel: threading.Event | None) -> ImportSummary:
+    if path.suffix.lower() in CAP_SUFFIXES:
+        return import_cap(store, path)
+    table = read_table(path)
+    profile = find_profile(store, table.headers)
+    rows = records(table, mapping_for(table, override, profile), content_origin(table, profile))
+    return run_pipeline(store, rows, pipeline, progress, cancel)
+
+
+def import_cap(store: Store, path: Path) -> ImportSummary:
+    """A CAP 1.2 alert file into the warnings table (a broken one is one rejection with its reason)."""
+    from app.intake.quarantine import store_rejections
+
+    try:
+        with path.open("rb") as stream:
+            alert = parse_alert(stream.read(8 * 1024 * 1024 + 1))
+    except (OSError, CapError) as exc:
+        rejection = file_rejection("cap", path.name, f"предупреждение CAP не принято: {exc}", "")
+        store_rejections(store, [rejection])
+        return ImportSummary(rejected=1, rejections=(rejection,))
+    with store.engine.begin() as conn:
+        added = store_alerts(conn, [alert])
+    return ImportSummary(duplicates=1 - added, warnings_added=added)

@@ -1,16 +1,27 @@
-"""CSV in UTF-8 or cp1251, separated by «,», «;» or tabs (sniffed)."""
+"""CSV in UTF-8 or cp1251, separated by «,», «;» or tabs (sniffed), read as a stream.
+
+The encoding and the separator are decided from the first megabyte; then the file is read
+line by line, so memory does not grow with its size. A field longer than ``MAX_FIELD``
+characters rejects its row (csv's own limit), a line longer than ``MAX_LINE`` too.
+"""
 
 from __future__ import annotations
 
 import csv
 import io
-import sys
+from collections.abc import Iterator
+from pathlib import Path
+from typing import BinaryIO
 
 from app.intake.files.table import SourceRow, Table, file_rejection
 from app.intake.validate import Rejection
 
-csv.field_size_limit(min(sys.maxsize, 2**31 - 1))  # oversized fields are rejected by validation, not by csv
+MAX_FIELD = 16 << 20  # characters: validation rejects a text over 1 MB with its size; this only bounds memory
+MAX_LINE = 64 << 20
+SAMPLE = 1 << 20
 DELIMITERS = ",;\t"
+TOO_LONG = "\x1fстрока слишком длинная\x1f"
+csv.field_size_limit(MAX_FIELD)
 
 
 def decode(data: bytes) -> tuple[str, str]:
@@ -21,15 +32,24 @@ def decode(data: bytes) -> tuple[str, str]:
     """
     if data.startswith(b"\xef\xbb\xbf"):
         data = data[3:]
+    encoding = detect_encoding(data)
+    return data.decode(encoding, "surrogateescape" if encoding == "utf-8" else "replace"), encoding
+
+
+def detect_encoding(sample: bytes) -> str:
+    """«utf-8» or «cp1251», judged by the non-ASCII lines of ``sample``."""
     try:
-        return data.decode("utf-8"), "utf-8"
-    except UnicodeDecodeError:
-        pass
-    lines = [line for line in data.splitlines() if not line.isascii()]
+        sample.decode("utf-8")
+        return "utf-8"
+    except UnicodeDecodeError as exc:
+        if exc.start >= len(sample) - 3 and len(sample) >= SAMPLE:  # a character cut by the sample's end
+            return "utf-8"
+    whole = sample.splitlines()
+    if len(sample) >= SAMPLE and len(whole) > 1:
+        whole = whole[:-1]  # the sample's last line may be cut
+    lines = [line for line in whole if not line.isascii()]
     good = sum(1 for line in lines if _is_utf8(line))
-    if good * 2 > len(lines):
-        return data.decode("utf-8", "surrogateescape"), "utf-8"
-    return data.decode("cp1251", "replace"), "cp1251"
+    return "utf-8" if good * 2 > len(lines) else "cp1251"
 
 
 def _is_utf8(line: bytes) -> bool:
@@ -50,30 +70,77 @@ def sniff_delimiter(text: str) -> str:
         return max(DELIMITERS, key=header.count)
 
 
-def read_csv(data: bytes, source: str, delimiter: str | None = None) -> Table:
-    """Rows of a CSV file with a header line."""
+def _lines(text: io.TextIOBase) -> Iterator[str]:
+    """Lines of the text, a line longer than ``MAX_LINE`` replaced by a marker csv rejects."""
+    while line := text.readline(MAX_LINE):
+        if len(line) == MAX_LINE and not line.endswith("\n"):
+            while (rest := text.readline(MAX_LINE)) and not rest.endswith("\n"):
+                pass
+            line = TOO_LONG + "\n"  # one cell csv passes through: _rows rejects it
+        yield line
+
+
+def open_text(stream: BinaryIO) -> tuple[io.TextIOWrapper, str]:
+    """The file as text in its detected encoding (a UTF-8 BOM skipped)."""
+    sample = stream.read(SAMPLE)
+    stream.seek(0)
+    encoding = detect_encoding(sample[3:] if sample.startswith(b"\xef\xbb\xbf") else sample)
+    if encoding == "utf-8":
+        return io.TextIOWrapper(stream, encoding="utf-8-sig", errors="surrogateescape", newline=""), encoding
+    return io.TextIOWrapper(stream, encoding=encoding, errors="replace", newline=""), encoding
+
+
+def read_csv(path: Path, source: str, delimiter: str | None = None) -> Table:
+    """Rows of a CSV file with a header line (read as the table is iterated)."""
+    stream = path.open("rb")
+    text, _encoding = open_text(stream)
+    sample = text.read(64 * 1024)
+    text.seek(0)
+    delimiter = delimiter or sniff_delimiter(sample)
+    reader = csv.reader(_lines(text), delimiter=delimiter)
+    headers = _header(reader)
+    return Table("csv", source, headers, _rows(reader, headers, delimiter, source, stream))
+
+
+def read_csv_bytes(data: bytes, source: str, delimiter: str | None = None) -> Table:
+    """``read_csv`` of bytes in memory (tests, previews of pasted text)."""
     text, _encoding = decode(data)
     delimiter = delimiter or sniff_delimiter(text)
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
     headers = _header(reader)
-    rows: list[SourceRow | Rejection] = []
+    return Table("csv", source, headers, _rows(reader, headers, delimiter, source, None))
+
+
+def _rows(reader: object, headers: tuple[str, ...], delimiter: str, source: str,
+          stream: BinaryIO | None) -> Iterator[SourceRow | Rejection]:
     blank = delimiter + " \t\r\n"
-    while True:  # a csv.Error rejects that line and reading goes on with the next
-        try:
-            for cells in reader:
-                joined = delimiter.join(cells)
-                if joined.strip(blank) or any(cell.strip() for cell in cells):  # blank rows are skipped
-                    rows.append(_row(cells, joined, headers, reader.line_num, delimiter, source))
-            break
-        except csv.Error as exc:
-            rows.append(file_rejection(source, f"строка {reader.line_num}", f"ошибка CSV: {exc}", ""))
-    return Table("csv", source, headers, rows)
+    try:
+        while True:  # a csv.Error rejects that line and reading goes on with the next
+            try:
+                for cells in reader:  # type: ignore[attr-defined]
+                    if cells == [TOO_LONG]:
+                        yield file_rejection(source, f"строка {reader.line_num}",  # type: ignore[attr-defined]
+                                             f"строка длиннее {MAX_LINE >> 20} МБ", "")
+                        continue
+                    joined = delimiter.join(cells)
+                    if joined.strip(blank) or any(cell.strip() for cell in cells):  # blank rows are skipped
+                        yield _row(cells, joined, headers, reader.line_num, delimiter, source)  # type: ignore[attr-defined]
+                break
+            except csv.Error as exc:
+                reason = f"поле длиннее {MAX_FIELD >> 20} МБ" if "larger" in str(exc) else f"ошибка CSV: {exc}"
+                yield file_rejection(source, f"строка {reader.line_num}", reason, "")  # type: ignore[attr-defined]
+    finally:
+        if stream is not None:
+            stream.close()
 
 
 def _header(reader: object) -> tuple[str, ...]:
-    for cells in reader:  # type: ignore[attr-defined]
-        if any(cell.strip() for cell in cells):
-            return tuple(cell.strip() for cell in cells)
+    try:
+        for cells in reader:  # type: ignore[attr-defined]
+            if any(cell.strip() for cell in cells):
+                return tuple(cell.strip() for cell in cells)
+    except csv.Error:
+        return ()
     return ()
 
 

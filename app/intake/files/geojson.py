@@ -6,27 +6,17 @@ from collections.abc import Mapping
 
 from shapely.geometry import shape
 
-from app.intake.files.table import SourceRow, Table, file_rejection, headers_of, json_raw
+from app.intake.files.table import SourceRow, file_rejection, json_raw
+from app.intake.jsonpage import BadItem
 from app.intake.validate import Rejection
 
 LAT_KEY, LON_KEY = "geometry_lat", "geometry_lon"
 
 
-def is_feature_collection(document: object) -> bool:
-    return isinstance(document, Mapping) and document.get("type") == "FeatureCollection"
-
-
-def read_geojson(document: Mapping[str, object], source: str) -> Table:
-    """Rows of the features; non-point geometries give their centroid."""
-    features = document.get("features")
-    if not isinstance(features, list):
-        rejection = file_rejection(source, "файл", "в FeatureCollection нет списка features", json_raw(document))
-        return Table("geojson", source, (), [rejection])
-    rows = [_feature(f, f"объект {i}", source) for i, f in enumerate(features, start=1)]
-    return Table("geojson", source, headers_of(rows), rows)
-
-
-def _feature(feature: object, location: str, source: str) -> SourceRow | Rejection:
+def feature_row(feature: object, location: str, source: str) -> SourceRow | Rejection:
+    """A Feature's properties as the row's columns, its point (or its geometry's centroid) as lat/lon."""
+    if isinstance(feature, BadItem):
+        return file_rejection(source, location, feature.reason, feature.raw)
     raw = json_raw(feature)
     if not isinstance(feature, Mapping):
         return file_rejection(source, location, "объект GeoJSON не является Feature", raw)

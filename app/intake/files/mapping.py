@@ -9,7 +9,7 @@ from app.intake.files.table import SourceRow
 from app.intake.validate import RawRecord
 
 FIELDS: tuple[str, ...] = ("id", "time", "text", "author", "source", "url", "address", "settlement",
-                           "region", "lat", "lon", "category")
+                           "region", "lat", "lon", "category", "edited", "thread")
 ALIASES: dict[str, tuple[str, ...]] = {
     "id": ("id", "идентификатор", "ид", "external_id", "message_id", "номер", "№", "uid", "guid"),
     "time": ("дата", "время", "дата и время", "дата публикации", "дата сообщения", "date", "time", "datetime",
@@ -25,6 +25,8 @@ ALIASES: dict[str, tuple[str, ...]] = {
     "lat": ("широта", "lat", "latitude", "geometry_lat"),
     "lon": ("долгота", "lon", "lng", "long", "longitude", "geometry_lon"),
     "category": ("категория", "рубрика", "тема", "category"),
+    "edited": ("edited", "edited_at", "дата правки", "изменено", "дата изменения"),
+    "thread": ("thread", "parent_id", "reply_to", "обсуждение", "ответ на"),
 }
 
 
@@ -71,7 +73,7 @@ def lookup(values: object, path: str) -> object:
     return current
 
 
-def record_maker(mapping: Mapping[str, str], source: str) -> Callable[[SourceRow], RawRecord]:
+def record_maker(mapping: Mapping[str, str], source: str, origin: str = "") -> Callable[[SourceRow], RawRecord]:
     """A function turning a file row into a pipeline record under ``mapping``.
 
     Headers that are plain keys of the row are fetched in one call per row
@@ -86,7 +88,7 @@ def record_maker(mapping: Mapping[str, str], source: str) -> Callable[[SourceRow
             fields = dict(zip(names, fetch(values), strict=True)) if fetch is not None else _fields(values, mapping)
         except (KeyError, TypeError):  # a JSON path («geo.lat») or a key missing from this row
             fields = _fields(values, mapping)
-        return RawRecord(fields=fields, location=row.location, raw=row.raw, source=source)
+        return RawRecord(fields, row.location, row.raw, source, origin)
 
     return make
 

@@ -1,12 +1,15 @@
-"""What every file reader returns: rows keyed by the file's own headers."""
+"""What every file reader returns: rows keyed by the file's own headers, read as they are needed."""
 
 from __future__ import annotations
 
-import json
-from collections.abc import Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
+from itertools import chain, islice
 
+from app.intake.jsonpage import safe_dumps
 from app.intake.validate import Rejection, clip_raw
+
+HEADER_SAMPLE = 200  # rows whose keys make the headers of a JSON file
 
 
 @dataclass(slots=True)
@@ -23,17 +26,20 @@ class SourceRow:
 
 @dataclass(frozen=True)
 class Table:
-    """A file read into rows; unreadable rows are already rejections."""
+    """A file read into rows (an iterator: a file is read once, as it is imported); unreadable rows are
+    already rejections. ``origin`` is the dedupe namespace of the file's rows: its kind of content
+    (a profile, or its headers), never its name; ``source`` is the rows' default source label."""
 
     format: str
     source: str
     headers: tuple[str, ...]
-    rows: list[SourceRow | Rejection] = field(repr=False)
+    rows: Iterable[SourceRow | Rejection] = field(repr=False)
+    origin: str = ""
 
 
 def json_raw(value: object) -> str:
     """Original content of a structured row, as quarantine keeps it."""
-    return json.dumps(value, ensure_ascii=False, default=str)
+    return safe_dumps(value)
 
 
 def file_rejection(source: str, location: str, reason: str, raw: str) -> Rejection:
@@ -41,10 +47,16 @@ def file_rejection(source: str, location: str, reason: str, raw: str) -> Rejecti
     return Rejection(source[:64], location[:512], reason[:512], clip_raw(raw))
 
 
-def headers_of(rows: list[SourceRow | Rejection], limit: int = 200) -> tuple[str, ...]:
+def headers_of(rows: Iterable[SourceRow | Rejection], limit: int = HEADER_SAMPLE) -> tuple[str, ...]:
     """Keys seen in the first ``limit`` rows, in order of first appearance."""
     seen: dict[str, None] = {}
-    for row in rows[:limit]:
+    for row in islice(rows, limit):
         if isinstance(row, SourceRow):
             seen.update(dict.fromkeys(row.values))
     return tuple(seen)
+
+
+def with_headers(rows: Iterator[SourceRow | Rejection]) -> tuple[tuple[str, ...], Iterator[SourceRow | Rejection]]:
+    """The headers of the first rows, and all rows again (the first ones kept, the rest still unread)."""
+    first = list(islice(rows, HEADER_SAMPLE))
+    return headers_of(first), chain(first, rows)

@@ -4,7 +4,8 @@
 (function () {
   "use strict";
 
-  var s = { map: null, config: null, send: null, el: null, layers: {}, counts: {}, labels: [], legend: null };
+  var s = { map: null, config: null, send: null, el: null, category: null, layers: {}, counts: {}, legend: null,
+            base: null, baseShow: {} };
   var RATE_COLORS = ["#fff5eb", "#fdd0a2", "#fd8d3c", "#e6550d", "#a63603"];
 
   function tooltipNode(lines) {
@@ -20,40 +21,12 @@
     return layer;
   }
 
-  // --- offline basemap: coastline, rivers, settlements with labels by zoom ---
-  function settlementMinZoom(pop) { return pop >= 300000 ? 0 : pop >= 100000 ? 7 : pop >= 30000 ? 8 : 9; }
-
+  // --- offline basemap: coastline, rivers, lakes and towns on one canvas (opershtab_basemap.js) ---
   function buildBasemap(data) {
-    var lines = L.layerGroup();
-    L.geoJSON(data.lakes || [], { interactive: false, style: { color: "#7fb1d3", weight: 0.6, fillColor: "#c6dcec", fillOpacity: 1 } }).addTo(lines);
-    L.geoJSON(data.rivers || [], { interactive: false, style: { color: "#6fa8d6", weight: 1 } }).addTo(lines);
-    L.geoJSON(data.coast || [], { interactive: false, style: { color: "#4a7fb0", weight: 1.2 } }).addTo(lines);
-    ensure("basemap", lines, true);
-    var towns = L.layerGroup();
-    s.labels = [];
-    (data.settlements || []).forEach(function (t) {
-      var dot = L.circleMarker([t.lat, t.lon], { radius: t.population >= 100000 ? 3.5 : 2.5, weight: 1,
-        color: "#333", fillColor: "#fff", fillOpacity: 1, interactive: false });
-      dot.bindTooltip(s.el("span", null, t.name), { permanent: true, direction: "right", className: "ops-town",
-        offset: [4, 0] });
-      dot.minZoom = settlementMinZoom(t.population);
-      s.labels.push(dot);
-    });
-    ensure("settlements", towns, true);
-    s.map.on("moveend", updateLabels);  // after zooms too
-    updateLabels();
-  }
-
-  // Only towns in (and just around) the view get their dot and permanent label: from zoom 9 on
-  // every town qualifies, and adding all 2,800 labels at once froze the page for ten seconds.
-  function updateLabels() {
-    var z = s.map.getZoom(), towns = s.layers.settlements, view = s.map.getBounds().pad(0.25);
-    s.labels.forEach(function (dot) {
-      var want = z >= dot.minZoom && view.contains(dot.getLatLng());
-      if (want && !towns.hasLayer(dot)) { towns.addLayer(dot); } else if (!want && towns.hasLayer(dot)) { towns.removeLayer(dot); }
-    });
-    var container = s.map.getContainer();
-    container.classList.toggle("ops-zoom-names", z >= 8);
+    if (s.base) { s.map.removeLayer(s.base); }
+    s.base = new OpsBasemap.Layer(data, { pane: "opsTowns" });
+    Object.keys(s.baseShow).forEach(function (name) { s.base.show[name] = s.baseShow[name]; });
+    s.base.addTo(s.map);
   }
 
   function loadBasemap(url) {
@@ -152,7 +125,7 @@
   function setIncidents(items) {
     var group = L.featureGroup();
     items.forEach(function (inc) {
-      var cat = s.config.categories[inc.category] || { color: "#555", label: inc.category };
+      var cat = s.category(inc.category);
       var style = { color: cat.color, weight: 2, fillColor: cat.color, fillOpacity: 0.18, dashArray: "6 4" };
       var shape = inc.extent ? L.geoJSON(inc.extent, { style: style })
         : L.circle([inc.lat, inc.lon], Object.assign({ radius: 1500 }, style));
@@ -190,6 +163,11 @@
   }
 
   function setVisible(name, on) {
+    if (name === "basemap" || name === "settlements") {  // one canvas; asked before it loads, kept for it
+      s.baseShow[name] = !!on;
+      if (s.base) { s.base.setShown(name, on); }
+      return true;
+    }
     var layer = s.layers[name];
     if (!layer) { return false; }
     if (on && !s.map.hasLayer(layer)) { s.map.addLayer(layer); }
@@ -209,7 +187,8 @@
     var out = {};
     Object.keys(s.counts).forEach(function (k) { out[k] = s.counts[k]; });
     out.layers_on = Object.keys(s.layers).filter(function (k) { return s.map.hasLayer(s.layers[k]); });
-    out.towns_shown = s.layers.settlements ? s.layers.settlements.getLayers().length : 0;
+    if (s.base) { ["basemap", "settlements"].forEach(function (k) { if (s.base.show[k]) { out.layers_on.push(k); } }); }
+    out.towns_shown = s.base ? s.base.shown : 0;
     return out;
   }
 
@@ -221,8 +200,12 @@
   }
 
   window.opershtabLayers = {
-    init: function (map, config, send, el) {
+    init: function (map, config, send, el, category) {
       s.map = map; s.config = config; s.send = send; s.el = el;
+      map.createPane("opsTowns").style.zIndex = 440;  // basemap and towns: under the clusters (450), not clickable
+      map.getPane("opsTowns").style.pointerEvents = "none";
+      // Category codes come from outside: looked up through the page's Map, never as object keys.
+      s.category = category || function () { return { color: "#555", label: "" }; };
       map.on("contextmenu", onContextMenu);
       if (config.basemap) { loadBasemap(config.basemap); }
       if (config.raster) { addRaster(config.raster.url, config.raster.maxzoom); }

@@ -1,12 +1,16 @@
-// Opershtab map page script. Live data arrives as JSON from Python; public text
-// (message text, author, address, settlement) only ever enters the DOM through
-// textContent, never as HTML. Layers beyond messages live in opershtab_layers.js.
+// Opershtab map page script. Points arrive from Python as typed columns (opershtab_store.js):
+// inline base64 for live appends, a binary block fetched from app://pages for big loads. They are
+// indexed per time bucket by supercluster in a worker and drawn on a canvas (opershtab_canvas.js).
+// Public text (message text, author, address, settlement) is fetched
+// from Python when a popup opens and only ever enters the DOM through textContent.
+// Layers beyond messages live in opershtab_layers.js.
 (function () {
   "use strict";
 
-  var state = { map: null, groups: null, active: 0, messagesOn: true, heat: null, config: { categories: {} }, bridge: null,
-                entries: [], byId: {}, count: 0, visible: 0, errors: 0, dialogs: 0, popups: 0, ready: false,
-                filter: { start: -Infinity, end: Infinity, cats: null }, icons: {} };
+  var STREET_ZOOM = 16, popups = null;
+  var state = { map: null, store: null, layer: null, messagesOn: true, heat: null, heatTotal: 0,
+                config: { categories: {} }, bridge: null, errors: 0, dialogs: 0, popups: 0, ready: false, popup: null,
+                visible: 0 };
 
   window.addEventListener("error", function () { state.errors += 1; });
   ["alert", "confirm", "prompt"].forEach(function (name) {
@@ -24,245 +28,153 @@
     return node;
   }
 
+  // Style of a category code from outside (any string, «__proto__» included): ours, or «other».
   function category(code) {
-    return state.config.categories[code] || state.config.categories.other || { label: code, color: "#888" };
+    var cats = state.store ? state.store.cats : new OpsStore.Categories(state.config);
+    var cls = cats.known.has(String(code)) ? cats.known.get(String(code)) : cats.unknown;
+    return cats.style(cls);
   }
 
-  function icon(code) {
-    if (!state.icons[code]) {
-      var cat = category(code);
-      // Our own constant markup (category colours and icon classes), never public text.
-      state.icons[code] = L.divIcon({
-        className: "ops-marker", iconSize: [22, 22], iconAnchor: [11, 11], popupAnchor: [0, -10],
-        html: '<span style="background:' + cat.color + '"><i class="fa-solid ' + cat.icon + '"></i></span>'
-      });
-    }
-    return state.icons[code];
-  }
+  // --- rows ---
+  function rowOf(id) { return state.store.rowOf(id); }
 
-  var timeFormat = null;
+  function latLngOf(row) { return popups.latLngOf(row); }
 
-  // «24.11 17:05» in the region's time zone (from the page config), formatted when a popup opens.
-  function localTime(ms) {
-    if (!timeFormat) {
-      timeFormat = new Intl.DateTimeFormat("ru-RU", { timeZone: state.config.timezone || "Europe/Moscow",
-        day: "2-digit", month: "2-digit", hour: "2-digit", minute: "2-digit", hour12: false });
-    }
-    return typeof ms === "number" ? timeFormat.format(new Date(ms)).replace(",", "") : "";
-  }
-
-  function popupNode(p) {
-    var box = el("div", "ops-popup");
-    var cat = category(p.category);
-    var badge = el("span", "ops-cat", cat.label);
-    badge.style.backgroundColor = cat.color;
-    box.appendChild(badge);
-    var place = [p.settlement, p.address].filter(Boolean).join(", ");
-    box.appendChild(el("div", "ops-meta", [localTime(p.t), place].filter(Boolean).join(" · ")));
-    if (p.author) { box.appendChild(el("div", "ops-author", p.author)); }
-    box.appendChild(el("div", "ops-text", p.text));
-    return box;
-  }
-
-  // Plain markers (a shared icon per category, no handlers of their own): at 100,000
-  // messages per-marker popups and click closures cost a third of a second.
-  // One click handler on the cluster group opens one shared popup.
-  function makeMarker(p) {
-    var marker = L.marker([p.lat, p.lon], { icon: icon(p.category), keyboard: false });
-    marker.opsId = p.id;
-    return marker;
-  }
-
-  function popupAt(entry) {
+  function openRow(row) {
     state.popups += 1;
-    L.popup({ maxWidth: 340, offset: [0, -10] }).setLatLng([entry.p.lat, entry.p.lon])
-      .setContent(popupNode(entry.p)).openOn(state.map);
+    send({ type: "message_clicked", id: popups.open(row) });
   }
 
-  function onMarkerClick(e) {
-    var entry = e.layer && state.byId[e.layer.opsId];
-    if (!entry) { return; }
-    popupAt(entry);
-    send({ type: "message_clicked", id: entry.p.id });
+  function listPopup(hit) {
+    state.popups += 1;
+    return popups.list(hit, openRow);
   }
 
-  function passes(p) {
-    var f = state.filter;
-    return p.t >= f.start && p.t < f.end && (!f.cats || f.cats[p.category] === true);
+  function popupAt(row) {
+    state.popups += 1;
+    return popups.open(row);
   }
 
-  function visibleLatLngs() {
-    var out = [];
-    state.entries.forEach(function (e) { if (e.shown) { out.push([e.p.lat, e.p.lon]); } });
-    return out;
+  // A click on the canvas: a message opens its popup; a cluster zooms in, or lists its messages.
+  function onClick(hit) {
+    if (hit.single) { openRow(hit.row); return "message"; }
+    var zoom = state.map.getZoom();
+    if (zoom >= STREET_ZOOM || hit.count <= 1) { listPopup(hit); return "list"; }
+    state.map.setView(hit.latlng, Math.min(STREET_ZOOM, zoom + 2));
+    return "zoom";
   }
 
-  // Two cluster groups. The one on the map always holds exactly the messages that pass the
-  // filter; the other keeps the clustering of an earlier window. A window change is applied
-  // to whichever group is closer to it, so going back (24 h → 6 h → 24 h) costs almost nothing.
-  function group() { return state.groups[state.active]; }
-
-  function markerOf(entry, g) {
-    if (!entry.markers[g]) { entry.markers[g] = makeMarker(entry.p); }
-    return entry.markers[g];
+  function outsideLayers(target) {
+    return !(target && target.closest &&
+      target.closest(".leaflet-marker-pane, .leaflet-popup-pane, .leaflet-control-container, .leaflet-tooltip-pane"));
   }
 
-  function addMessages(points) {
-    var batch = [], g = state.active;
-    points.forEach(function (p) {
-      if (typeof p.lat !== "number" || typeof p.lon !== "number" || state.byId[p.id]) { return; }
-      var entry = { p: p, markers: [null, null], member: [false, false], shown: passes(p) };
-      state.byId[p.id] = entry;
-      state.entries.push(entry);
-      if (entry.shown) {
-        batch.push(markerOf(entry, g));
-        entry.member[g] = true;
-        state.heat._latlngs.push([p.lat, p.lon]);
-      }
-    });
-    group().addLayers(batch);
-    if (batch.length && state.map.hasLayer(state.heat)) { state.heat.redraw(); }
-    state.count = state.entries.length;
-    state.visible += batch.length;
-    return batch.length;
-  }
-
-  function dropFromGroups(entry) {
-    [0, 1].forEach(function (g) {
-      if (entry.member[g]) { state.groups[g].removeLayer(entry.markers[g]); entry.member[g] = false; }
-      entry.markers[g] = null;
-    });
-  }
-
-  function updateMessages(points) {
-    // An operator changed messages already on the map (category, status): redraw them in place.
-    points.forEach(function (p) {
-      var entry = state.byId[p.id];
-      if (!entry || typeof p.lat !== "number" || typeof p.lon !== "number") { return; }
-      if (entry.shown) { state.visible -= 1; }
-      dropFromGroups(entry);
-      entry.p = p;
-      entry.shown = passes(p);
-      if (entry.shown) {
-        group().addLayer(markerOf(entry, state.active));
-        entry.member[state.active] = true;
-        state.visible += 1;
-      }
-    });
-  }
-
-  function pruneBefore(ms) {
-    // Long-running displays: drop messages older than the window so memory stays bounded.
-    var keep = [], gone = [];
-    state.entries.forEach(function (e) { (e.p.t < ms ? gone : keep).push(e); });
-    if (!gone.length) { return 0; }
-    [0, 1].forEach(function (g) {
-      state.groups[g].removeLayers(gone.filter(function (e) { return e.member[g]; }).map(function (e) {
-        return e.markers[g];
-      }));
-    });
-    gone.forEach(function (e) { delete state.byId[e.p.id]; if (e.shown) { state.visible -= 1; } });
-    state.entries = keep;
-    state.count = keep.length;
-    state.heat.setLatLngs(visibleLatLngs());
-    return gone.length;
-  }
-
-  function clearMessages() {
-    state.groups.forEach(function (layer) { layer.clearLayers(); });
-    state.heat.setLatLngs([]);
-    state.entries = [];
-    state.byId = {};
-    state.count = 0;
-    state.visible = 0;
-  }
-
-  // What bringing group g to the new filter costs: markers to add and remove, or a rebuild
-  // (clear, then add what passes) when more would go than stay.
-  function plan(g, shown) {
-    var add = [], remove = [], keep = 0;
-    state.entries.forEach(function (e) {
-      if (e.shown && !e.member[g]) { add.push(e); } else if (!e.shown && e.member[g]) { remove.push(e); }
-      else if (e.shown) { keep += 1; }
-    });
-    var rebuild = remove.length > keep;
-    return { g: g, add: add, remove: remove, rebuild: rebuild,
-             cost: rebuild ? shown : add.length + remove.length, lost: rebuild ? keep + remove.length : 0 };
-  }
-
-  // The cheaper step; on a tie, the one that throws away less clustering (kept for going back).
-  function better(a, b) {
-    return a.cost < b.cost || (a.cost === b.cost && a.lost < b.lost) ? a : b;
-  }
-
-  function apply(step) {
-    var g = step.g, layer = state.groups[g];
-    if (step.rebuild) {
-      layer.clearLayers();
-      state.entries.forEach(function (e) { e.member[g] = false; });
-      step.add = state.entries.filter(function (e) { return e.shown; });
-    } else {
-      layer.removeLayers(step.remove.map(function (e) { e.member[g] = false; return e.markers[g]; }));
-    }
-    layer.addLayers(step.add.map(function (e) { e.member[g] = true; return markerOf(e, g); }));
-  }
-
-  function switchTo(g) {
-    if (g === state.active) { return; }
-    var on = state.messagesOn;
-    if (on) { state.map.removeLayer(state.groups[state.active]); }
-    state.active = g;
-    if (on) { state.map.addLayer(state.groups[g]); }
-  }
-
-  function setFilter(filter) {
-    var cats = null;
-    if (filter.categories && filter.categories.length) {
-      cats = {};
-      filter.categories.forEach(function (c) { cats[c] = true; });
-    }
-    state.filter = { start: filter.start === null ? -Infinity : filter.start,
-                     end: filter.end === null ? Infinity : filter.end, cats: cats };
-    var shown = 0;
-    state.entries.forEach(function (e) { e.shown = passes(e.p); if (e.shown) { shown += 1; } });
-    var here = plan(state.active, shown), there = plan(1 - state.active, shown);
-    var step = better(here, there);
-    switchTo(step.g);
-    apply(step);
-    state.visible = shown;
-    state.heat.setLatLngs(visibleLatLngs());
-    return shown;
+  // Capture phase on the map: a point under the cursor wins over the shapes drawn below it.
+  function watchPointer(map) {
+    var container = map.getContainer();
+    container.addEventListener("click", function (e) {
+      if (!state.messagesOn || !outsideLayers(e.target) || (map.dragging && map.dragging.moved())) { return; }
+      var hit = state.layer.hit(map.mouseEventToContainerPoint(e));
+      if (hit) { e.stopPropagation(); onClick(hit); }
+    }, true);
+    container.addEventListener("mousemove", function (e) {
+      var over = state.messagesOn && outsideLayers(e.target) && state.layer.hit(map.mouseEventToContainerPoint(e));
+      container.classList.toggle("ops-over-point", !!over);
+    }, true);
   }
 
   function openPopup(id) {
-    var entry = state.byId[id];
-    if (!entry || !entry.shown) { return false; }
-    // Straight to a zoom where clusters have come apart (markercluster's zoomToShowLayer
-    // hung the page when the marker sat in a cluster).
-    var alone = group().options.disableClusteringAtZoom || state.map.getMaxZoom();
-    state.map.setView([entry.p.lat, entry.p.lon], Math.max(state.map.getZoom(), alone), { animate: false });
-    popupAt(entry);
+    var row = rowOf(id);
+    if (row < 0 || !state.store.passes(row)) { return false; }
+    state.map.setView(latLngOf(row), Math.max(state.map.getZoom(), STREET_ZOOM), { animate: false });
+    popupAt(row);
     return true;
   }
 
   // Opens the popup at the point without zooming (selftest opens hundreds in a row).
   function showPopup(id) {
-    var entry = state.byId[id];
-    if (!entry) { return false; }
-    popupAt(entry);
-    send({ type: "message_clicked", id: entry.p.id });
+    var row = rowOf(id);
+    if (row < 0) { return false; }
+    openRow(row);
     return true;
+  }
+
+  // --- data from Python ---
+  function bytesOf(b64) {
+    if (typeof Uint8Array.fromBase64 === "function") { return Uint8Array.fromBase64(b64); }
+    var text = atob(b64), bytes = new Uint8Array(text.length);
+    for (var i = 0; i < text.length; i++) { bytes[i] = text.charCodeAt(i); }
+    return bytes;
+  }
+
+  // Changes apply in the order Python sent them: while a block is being fetched, what follows waits.
+  var queue = { busy: 0, tail: Promise.resolve() };
+
+  function inOrder(fn) {
+    if (!queue.busy) { return fn(); }
+    queue.tail = queue.tail.then(fn).catch(function () { state.errors += 1; });
+    return null;
+  }
+
+  function loadPoints(meta, url) {
+    var marks = state.marks = [["call", performance.now()]];
+    var data = fetch(url).then(function (r) { return r.arrayBuffer(); });
+    queue.busy += 1;
+    queue.tail = queue.tail.then(function () { return data; }).then(function (buffer) {
+      marks.push(["fetched", performance.now()]);
+      state.store.add(state.store.decode(meta, new Uint8Array(buffer)), false);
+      marks.push(["added", performance.now()]);
+    }).catch(function () { state.errors += 1; }).then(function () { queue.busy -= 1; });
+  }
+
+  function whenLoaded(callback) {
+    if (!queue.busy) { callback(); return; }
+    queue.tail = queue.tail.then(callback);
+  }
+
+  function addPoints(meta, b64) {
+    return inOrder(function () { return meta.n ? state.store.add(state.store.decode(meta, bytesOf(b64)), false) : 0; });
+  }
+
+  function updatePoints(meta, b64) {
+    return inOrder(function () { return meta.n ? state.store.add(state.store.decode(meta, bytesOf(b64)), true) : 0; });
+  }
+
+  function setFilter(filter) {
+    return inOrder(function () {
+      state.store.setFilter({ start: filter.start, end: filter.end, categories: filter.categories });
+      return state.visible;
+    });
+  }
+
+  function changed() {
+    state.visible = state.store.countVisible();
+    if (state.layer) { state.layer.requestDraw(); }
+  }
+
+  // The heat layer follows the drawn frame: one weighted point per cluster or message.
+  function feedHeat() {
+    var out = state.layer.frameData, pts = [], total = 0;
+    if (!out) { return; }
+    var min = state.layer._bounds.min;
+    for (var i = 0; i < out.n; i++) {
+      var at = state.map.layerPointToLatLng(min.add([out.x[i], out.y[i]]));
+      pts.push([at.lat, at.lng, out.count[i]]);
+      total += out.count[i];
+    }
+    state.heatTotal = total;
+    state.heat.setLatLngs(pts);
   }
 
   function addLegend() {
     var legend = L.control({ position: "bottomright" });
     legend.onAdd = function () {
-      var box = el("div", "ops-legend");
-      Object.keys(state.config.categories).forEach(function (code) {
-        var row = el("div"), dot = el("i", "fa-solid " + category(code).icon);
-        dot.style.backgroundColor = category(code).color;
+      var box = el("div", "ops-legend ops-cat-legend"), cats = state.store.cats;
+      cats.styles.forEach(function (style) {
+        var row = el("div"), dot = el("i", "fa-solid " + style.icon);
+        dot.style.backgroundColor = style.color;
         row.appendChild(dot);
-        row.appendChild(document.createTextNode(category(code).label));
+        row.appendChild(document.createTextNode(style.label));
         box.appendChild(row);
       });
       return box;
@@ -270,12 +182,26 @@
     legend.addTo(state.map);
   }
 
+  // What the last frame drew, for tests and selftest: categories as [code, count] pairs.
+  function frame() {
+    var cats = state.store.cats, known = Array.from(cats.known.keys());
+    return state.layer.items().map(function (item) {
+      return { lat: item.latlng.lat, lon: item.latlng.lng, x: item.point.x, y: item.point.y, count: item.count,
+               id: item.single ? state.store.id[item.row] : null,
+               mix: item.mix.map(function (p) { return [p[0] < known.length ? known[p[0]] : "", p[1]]; }) };
+    });
+  }
+
   function stats() {
     var layers = window.opershtabLayers ? window.opershtabLayers.stats() : {};
-    var out = { leaflet: typeof L, markers: state.count, visible: state.visible,
-                clustered: state.groups ? group().getLayers().length : 0,
-                heat: state.heat ? state.heat._latlngs.length : 0, popups: state.popups,
-                errors: state.errors, dialogs: state.dialogs, ready: state.ready };
+    var s = state.store ? state.store.stats() : { markers: 0 }, last = state.layer ? state.layer.last : {};
+    var out = { leaflet: typeof L, markers: s.markers, visible: state.visible, clustered: last.drawn || 0,
+                drawn: last.drawn || 0, items: last.items || 0, clusters: last.clusters || 0, frame_ms: last.ms || 0,
+                frames: last.frames || 0, frame_zoom: last.zoom, frame_center: last.center, raw: last.raw || 0,
+                indexed: s.indexed, indexes: s.indexes,
+                buckets: s.buckets, pending: s.pending, index_mb: s.index_mb, worker: s.worker,
+                heat: state.heatTotal, popups: state.popups, errors: state.errors, dialogs: state.dialogs,
+                ready: state.ready, marks: state.marks };
     Object.keys(layers).forEach(function (k) { out[k] = layers[k]; });
     return out;
   }
@@ -294,38 +220,85 @@
   }
 
   function init(options) {
-    state.map = options.map;
-    var spare = L.markerClusterGroup(L.extend({}, options.cluster.options));
-    state.groups = [options.cluster, spare];
-    state.groups.forEach(function (layer) { layer.on("click", onMarkerClick); });
-    state.messagesOn = state.map.hasLayer(options.cluster);
+    var map = state.map = options.map;
     state.config = options.config;
+    state.store = new OpsStore.Store(state.config, changed);
+    popups = new OpsPopups.Popups({ map: map, store: state.store, send: send, el: el,
+                                    timezone: state.config.timezone });
+    map.createPane("opsPoints");
+    map.getPane("opsPoints").style.zIndex = 450;
+    map.getPane("opsPoints").style.pointerEvents = "none";
+    state.layer = new OpsCanvas.PointsLayer(state.store, { pane: "opsPoints" });
+    state.layer.addTo(map);
     state.heat = L.heatLayer([], { radius: 18, blur: 15, minOpacity: 0.35, maxZoom: 12 });
-    state.map.attributionControl.setPrefix("Leaflet · © Natural Earth · © участники OpenStreetMap");
+    state.layer.on("drawn", feedHeat);
+    map.attributionControl.setPrefix("Leaflet · supercluster · © Natural Earth · © участники OpenStreetMap");
     addLegend();
-    if (window.opershtabLayers) { window.opershtabLayers.init(state.map, state.config, send, el); }
+    watchPointer(map);
+    if (document.fonts && document.fonts.load) {
+      document.fonts.load("900 11px 'Font Awesome 6 Free'").then(function () { state.layer.refreshIcons(); });
+    }
+    if (window.opershtabLayers) { window.opershtabLayers.init(state.map, state.config, send, el, category); }
     connect();
   }
 
   function setLayerVisible(name, on) {
     if (name === "messages") { state.messagesOn = on; }
-    var layer = name === "messages" ? group() : name === "heat" ? state.heat : null;
+    var layer = name === "messages" ? state.layer : name === "heat" ? state.heat : null;
     if (!layer) { return window.opershtabLayers ? window.opershtabLayers.setVisible(name, on) : false; }
     if (on && !state.map.hasLayer(layer)) { state.map.addLayer(layer); }
     if (!on && state.map.hasLayer(layer)) { state.map.removeLayer(layer); }
     return true;
   }
 
-  window.opershtab = { updateMessages: updateMessages, pruneBefore: pruneBefore,
-    categoryOf: function (id) { return state.byId[id] ? state.byId[id].p.category : null; },
-    init: init, addMessages: addMessages, clearMessages: clearMessages, openPopup: openPopup,
-    showPopup: showPopup, setFilter: setFilter, setLayerVisible: setLayerVisible, stats: stats, send: send,
-    ids: function () { return state.entries.map(function (e) { return e.p.id; }); },
+  window.opershtab = {
+    init: init, addPoints: addPoints, loadPoints: loadPoints, whenLoaded: whenLoaded, updatePoints: updatePoints,
+    setFilter: setFilter, stats: stats, send: send, setLayerVisible: setLayerVisible,
+    fillPopup: function (id, details) { return popups.fill(id, details); },
+    openPopup: function (id) { return inOrder(function () { return openPopup(id); }); },
+    showPopup: function (id) { return inOrder(function () { return showPopup(id); }); },
+    frame: frame, category: category,
+    pruneBefore: function (ms) { return inOrder(function () { return state.store.pruneBefore(ms); }); },
+    removeMessages: function (ids) { return inOrder(function () { return state.store.remove(ids); }); },
+    clearMessages: function () { return inOrder(function () { state.store.clear(); changed(); }); },
+    categoryOf: function (id) {
+      var row = rowOf(id);
+      return row >= 0 ? state.store.cats.codes[state.store.cat[row]] : null;
+    },
+    pointOf: function (id) {
+      var row = rowOf(id);
+      if (row < 0) { return null; }
+      var p = state.map.latLngToContainerPoint(latLngOf(row));
+      return [p.x, p.y];
+    },
+    clickAt: function (x, y) {
+      var hit = state.layer.hit(L.point(x, y));
+      return hit ? onClick(hit) : null;
+    },
+    ids: function () {
+      var s = state.store, out = [];
+      for (var r = 0; r < s.n; r++) { if (s.alive[r]) { out.push(s.id[r]); } }
+      return out;
+    },
+    redraw: function () { state.layer.draw(); return state.layer.last; },
+    tune: function (options) { return state.store.tune(options || {}); },
+    visibleIds: function () {
+      var s = state.store, out = [];
+      for (var r = 0; r < s.n; r++) { if (s.passes(r)) { out.push(s.id[r]); } }
+      return out.sort(function (a, b) { return a - b; });
+    },
     bounds: function () {
       var b = state.map.getBounds();
       return [b.getSouth(), b.getWest(), b.getNorth(), b.getEast()];
     },
     flyTo: function (lat, lon, zoom) { state.map.flyTo([lat, lon], zoom || 12); },
+    setView: function (lat, lon, zoom) { state.map.setView([lat, lon], zoom, { animate: false }); },
+    zoom: function () { return state.map.getZoom(); },
+    moving: function () {
+      var map = state.map;
+      return !!(map._animatingZoom || (map._panAnim && map._panAnim._inProgress) || state.layer.pendingDraw);
+    },
+    setZoom: function (zoom) { state.map.setZoom(zoom, { animate: false }); },
     fitBounds: function (s, w, n, e) { state.map.fitBounds([[s, w], [n, e]], { animate: false }); }
   };
 })();
