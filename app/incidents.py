@@ -15,7 +15,7 @@ import math
 from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 from shapely.geometry import MultiPoint, mapping
 from sqlalchemy import Connection, func, select, update
@@ -32,16 +32,37 @@ EXTENT_BUFFER_DEGREES = 0.01
 
 @dataclass(frozen=True)
 class IncidentRow:
-    """An incident as views show it."""
+    """An incident as every view shows it: the list, the map, the exports."""
 
     id: int
     category: str
     settlement: str | None
+    municipality: str | None
     region: str | None
-    message_count: int
     lat: float | None
     lon: float | None
+    extent: dict | None
+    message_count: int
     status: str
+    first_seen: datetime
+    last_seen: datetime
+
+
+def incident_row(incident: Incident) -> IncidentRow:
+    """The plain row of a stored incident (its extent parsed; a broken one is None)."""
+    return IncidentRow(incident.id, incident.category, incident.settlement, incident.municipality, incident.region,
+                       incident.lat, incident.lon, _parse_extent(incident.extent), incident.message_count,
+                       incident.status, incident.first_seen, incident.last_seen)
+
+
+def _parse_extent(text: str | None) -> dict | None:
+    if not text:
+        return None
+    try:
+        value = json.loads(text)
+    except ValueError:
+        return None
+    return value if isinstance(value, dict) and "type" in value else None
 
 
 def km_between(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
@@ -216,5 +237,4 @@ def incident_rows(store: Store, include_merged: bool = False) -> list[IncidentRo
     if not include_merged:
         query = query.where(Incident.status != "merged")
     with store.session() as session:
-        return [IncidentRow(i.id, i.category, i.settlement, i.region, i.message_count, i.lat, i.lon, i.status)
-                for i in session.scalars(query)]
+        return [incident_row(i) for i in session.scalars(query)]

@@ -103,3 +103,13 @@ def test_bad_options_are_explained_in_russian(tmp_path):
     result = _run(["export", "hourly", "--from", "вчера"], tmp_path)
     assert result.returncode == 2 and "Traceback" not in result.stderr
     assert "ошибка в параметрах" in result.stderr
+
+
+@pytest.mark.parametrize("command", [[], ["export"], ["sources"], ["settings"], ["import"]])
+def test_help_is_russian_and_names_the_usage_once(tmp_path: Path, command: list[str]) -> None:
+    result = _run([*command, "--help"], tmp_path)
+    assert result.returncode == 0, result.stderr
+    first = result.stdout.splitlines()[0]
+    assert first.startswith("использование: opershtab") and first.count("использование") == 1, first
+    for english in ("show this help", "show program's", "usage:", "options:", "positional arguments"):
+        assert english not in result.stdout, english

@@ -34,7 +34,7 @@ log = logging.getLogger("opershtab")
 
 class RussianHelpFormatter(argparse.HelpFormatter):
     def add_usage(self, usage: str | None, actions: Any, groups: Any, prefix: str | None = None) -> None:
-        super().add_usage(usage, actions, groups, prefix or "использование: ")
+        super().add_usage(usage, actions, groups, "использование: " if prefix is None else prefix)
 
 
 class Parser(argparse.ArgumentParser):
@@ -70,7 +70,8 @@ def _extensions() -> list[Any]:
 
 def build_parser() -> argparse.ArgumentParser:
     parser = Parser(prog="opershtab", description=DESCRIPTION)
-    parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
+    parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}",
+                        help="показать версию программы и выйти")
     add_core_options(parser, sub=False)
     parser.add_argument("--demo", action="store_true", help="демонстрация в чистой базе demo.sqlite3")
     parser.add_argument("--scenario", default=None, metavar="НАЗВАНИЕ", choices=scenario_names(),

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -10,6 +9,7 @@ from datetime import datetime, timedelta
 from sqlalchemy import func, select
 
 from app.common.timeutil import as_utc
+from app.incidents import IncidentRow, incident_row
 from app.queries.messages import MessageRow, messages_in
 from app.region.packs import RegionPack
 from app.store.engine import Store
@@ -49,21 +49,6 @@ class ChoroplethValue:
         return self.count * 1000 / self.population if self.population else None
 
 
-@dataclass(frozen=True)
-class IncidentRow:
-    id: int
-    category: str
-    settlement: str | None
-    municipality: str | None
-    lat: float | None
-    lon: float | None
-    extent: dict | None
-    message_count: int
-    status: str
-    first_seen: datetime
-    last_seen: datetime
-
-
 def window_points(store: Store, window: MapWindow) -> list[MessageRow]:
     """Messages of the window and categories that have coordinates."""
     return [r for r in messages_in(store, window.start, window.end)
@@ -92,24 +77,13 @@ def choropleth_json(values: Sequence[ChoroplethValue]) -> list[dict[str, object]
     return [{"name": v.name, "count": v.count, "population": v.population, "rate": v.per_1000} for v in values]
 
 
-def _extent(text: str | None) -> dict | None:
-    if not text:
-        return None
-    try:
-        value = json.loads(text)
-    except ValueError:
-        return None
-    return value if isinstance(value, dict) and "type" in value else None
-
-
 def incidents_in(store: Store, window: MapWindow) -> list[IncidentRow]:
     """Incidents active in the window (seen in it), merged ones excluded."""
     stmt = (select(Incident).where(Incident.last_seen >= as_utc(window.start), Incident.first_seen < as_utc(window.end),
                                    Incident.merged_into.is_(None)).order_by(Incident.id))
     with store.session() as session:
         found = [i for i in session.scalars(stmt) if not window.categories or i.category in window.categories]
-        return [IncidentRow(i.id, i.category, i.settlement, i.municipality, i.lat, i.lon, _extent(i.extent),
-                            i.message_count, i.status, i.first_seen, i.last_seen) for i in found]
+        return [incident_row(i) for i in found]
 
 
 @dataclass(frozen=True)
@@ -144,5 +118,4 @@ def incident_detail(store: Store, incident_id: int) -> IncidentRow | None:
         i = session.get(Incident, incident_id)
         if i is None:
             return None
-        return IncidentRow(i.id, i.category, i.settlement, i.municipality, i.lat, i.lon, _extent(i.extent),
-                           i.message_count, i.status, i.first_seen, i.last_seen)
+        return incident_row(i)
