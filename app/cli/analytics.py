@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+from collections.abc import Callable
 from datetime import datetime
 from pathlib import Path
 
@@ -10,6 +11,7 @@ from app.analytics.hourly import MAX_WINDOW
 from app.cli.common import add_core_options, add_create_option, core_from, fail, local_hour
 from app.common.ru import count_phrase
 from app.common.timeutil import from_local
+from app.core import Core
 from app.export import (
     LAYER_FORMATS,
     MESSAGE_FORMATS,
@@ -95,37 +97,30 @@ def _period(args: argparse.Namespace) -> tuple[datetime | None, datetime | None]
     return (from_local(args.start) if args.start else None), (from_local(args.end) if args.end else None)
 
 
-def run_export_messages(args: argparse.Namespace) -> int:
+def _write_layer(args: argparse.Namespace, write: Callable[[Core], int], forms: tuple[str, str, str]) -> int:
+    """Open the core read-only, write one export, say how many rows went where (one line)."""
     core = core_from(args, create=False)
     try:
-        count = export_messages(core.store, args.fmt, Path(args.out), *_period(args))
+        count = write(core)
     except ValueError as exc:
         return fail(str(exc))
     finally:
         core.close()
-    print(f"Записано: {count_phrase(count, 'сообщение', 'сообщения', 'сообщений')} → {args.out}")
+    print(f"Записано: {count_phrase(count, *forms)} → {args.out}")
     return 0
+
+
+def run_export_messages(args: argparse.Namespace) -> int:
+    return _write_layer(args, lambda core: export_messages(core.store, args.fmt, Path(args.out), *_period(args)),
+                        ("сообщение", "сообщения", "сообщений"))
 
 
 def run_export_incidents(args: argparse.Namespace) -> int:
-    core = core_from(args, create=False)
-    try:
-        count = export_incidents(core.store, args.fmt, Path(args.out), *_period(args))
-    except ValueError as exc:
-        return fail(str(exc))
-    finally:
-        core.close()
-    print(f"Записано: {count_phrase(count, 'происшествие', 'происшествия', 'происшествий')} → {args.out}")
-    return 0
+    return _write_layer(args, lambda core: export_incidents(core.store, args.fmt, Path(args.out), *_period(args)),
+                        ("происшествие", "происшествия", "происшествий"))
 
 
 def run_export_choropleth(args: argparse.Namespace) -> int:
-    core = core_from(args, create=False)
-    try:
-        count = export_choropleth(core.store, core.pack, args.fmt, Path(args.out), *_period(args))
-    except ValueError as exc:
-        return fail(str(exc))
-    finally:
-        core.close()
-    print(f"Записано: {count_phrase(count, 'муниципалитет', 'муниципалитета', 'муниципалитетов')} → {args.out}")
-    return 0
+    return _write_layer(
+        args, lambda core: export_choropleth(core.store, core.pack, args.fmt, Path(args.out), *_period(args)),
+        ("муниципалитет", "муниципалитета", "муниципалитетов"))
