@@ -19,6 +19,7 @@ from app.export import (
     export_hourly,
     export_incidents,
     export_messages,
+    export_regions,
 )
 
 FORMAT_HELP = ("csv, xlsx — таблицы; gpkg — GeoPackage (QGIS, NextGIS, ArcGIS); kml, kmz — Google Earth и полевые "
@@ -34,6 +35,9 @@ def register(sub: argparse._SubParsersAction) -> None:
                     "app.cli.analytics:run_export_incidents")
     _register_layer(kinds, "choropleth", "муниципалитеты с числом сообщений на 1 000 жителей (нужен пакет региона)",
                     "app.cli.analytics:run_export_choropleth")
+    _register_layer(kinds, "regions", "субъекты РФ (федеральный обзор): сообщения, население и число на 1 000 "
+                    "жителей, время последнего сообщения по местному времени субъекта",
+                    "app.cli.analytics:run_export_regions")
 
 
 def _register_hourly(kinds: argparse._SubParsersAction) -> None:
@@ -124,3 +128,9 @@ def run_export_choropleth(args: argparse.Namespace) -> int:
     return _write_layer(
         args, lambda core: export_choropleth(core.store, core.pack, args.fmt, Path(args.out), *_period(args)),
         ("муниципалитет", "муниципалитета", "муниципалитетов"))
+
+
+def run_export_regions(args: argparse.Namespace) -> int:
+    return _write_layer(
+        args, lambda core: export_regions(core.store, core.pack, args.fmt, Path(args.out), *_period(args)),
+        ("субъект", "субъекта", "субъектов"))

@@ -14,9 +14,10 @@ from app.export.layers import (
     messages_layer,
 )
 from app.export.messages import MESSAGE_FORMATS, export_messages
+from app.export.regions import export_regions, regions_layer
 
 __all__ = [
     "GIS_FORMATS", "LAYER_FORMATS", "MESSAGE_FORMATS", "TABLE_FORMATS", "Feature", "Field", "Layer", "aid_layer",
     "choropleth_layer", "export_aid", "export_choropleth", "export_hourly", "export_incidents", "export_layer",
-    "export_messages", "incidents_layer", "messages_layer",
+    "export_messages", "export_regions", "incidents_layer", "messages_layer", "regions_layer",
 ]
