@@ -41,13 +41,25 @@ QT_AVAILABLE = importlib.util.find_spec("PySide6") is not None
 _NEEDS_QT = re.compile(r"qtbot|qapp|web_context|\bwidgets\b|\bmaps\.|PySide6|pyqtgraph")
 
 
+_DATABASE_FIXTURES = {"store", "core", "fixture_store", "pg_template"}
+
+
+def _uses_database(item: pytest.Item) -> bool:
+    names = set(getattr(item, "fixturenames", ()))
+    return bool(names & _DATABASE_FIXTURES) or item.get_closest_marker("database") is not None
+
+
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
-    """Without Qt, tests marked ``gui`` (commands that open Qt in a child process) are deselected."""
-    if QT_AVAILABLE:
-        return
-    kept = [item for item in items if item.get_closest_marker("gui") is None]
-    config.hook.pytest_deselected(items=[item for item in items if item not in kept])
-    items[:] = kept
+    """Without Qt, tests marked ``gui`` (commands that open Qt in a child process) are deselected.
+    With DB=postgresql only the tests that open a database run again: the rest would repeat the SQLite pass."""
+    kept = items
+    if not QT_AVAILABLE:
+        kept = [item for item in kept if item.get_closest_marker("gui") is None]
+    if USE_POSTGRESQL:
+        kept = [item for item in kept if _uses_database(item)]
+    if len(kept) != len(items):
+        config.hook.pytest_deselected(items=[item for item in items if item not in kept])
+        items[:] = kept
 
 
 def pytest_ignore_collect(collection_path: Path, config: pytest.Config) -> bool | None:
