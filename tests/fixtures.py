@@ -4,7 +4,10 @@ from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
 
+from app.common.clock import ManualClock
 from app.intake.writer import Incoming
+
+__all__ = ["ManualClock", "fixture_messages", "fixture_total"]
 
 # Hour starts in UTC; Moscow time is +3 (14:00-17:00 local on 24.11.2026).
 FIXTURE_START = datetime(2026, 11, 24, 11, 0, tzinfo=UTC)
@@ -41,14 +44,3 @@ def fixture_total(hour: int | None = None) -> int:
     if hour is None:
         return sum(sum(v) for v in FIXTURE_COUNTS.values())
     return sum(v[hour] for v in FIXTURE_COUNTS.values())
-
-
-class ManualClock:
-    """Scenario time that moves only when the test says so."""
-
-    def __init__(self, start: datetime) -> None:
-        self.current = start
-        self.speed = 1.0
-
-    def now(self) -> datetime:
-        return self.current

@@ -14,21 +14,17 @@ import json
 import threading
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import timedelta
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-from typing import Any, Protocol
+from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
-from app.common.clock import ScenarioClock
+from app.common.clock import Clock, ScenarioClock
 from app.common.timeutil import floor_hour, utcnow
 from app.demo.scenarios import DEFAULT_SCENARIO, make_scenario, scenario_title
 from app.demo.simulator import Scenario, SimMessage
 
 DEFAULT_LIMIT, MAX_LIMIT = 100, 1000
-
-
-class Clock(Protocol):
-    def now(self) -> datetime: ...
 
 
 def message_json(message: SimMessage) -> dict[str, Any]:

@@ -15,6 +15,7 @@ from datetime import datetime, timedelta
 from pathlib import Path
 
 from app.cli.common import core_from
+from app.common.clock import ManualClock
 from app.common.timeutil import utcnow
 from app.core import Core, open_core
 from app.demo import DEMO_REGION, demo_scenario, play
@@ -25,11 +26,6 @@ from widgets.selftest.bundle import run_bundle_checks
 from widgets.shell.qtapp import create_application, spin_until, teardown
 
 POPUP_LIMIT = 500
-
-
-class _WallClock:
-    def now(self) -> datetime:
-        return utcnow()
 
 
 def _poll_stats(view: MapView, expected: int, timeout: float) -> dict:
@@ -153,7 +149,7 @@ def demo_panel_png(core: Core, pack_path: str, now: datetime, path: str, size: t
     from widgets.map.map_panel import MapPanel
     from widgets.tasks.worker import DbWorker
 
-    core.clock = type("FixedClock", (), {"now": staticmethod(lambda: now)})()
+    core.clock = ManualClock(now)
     context, worker = WebContext(), DbWorker()
     panel = MapPanel(core, context, worker)
     panel.resize(*size)
