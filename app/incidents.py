@@ -26,6 +26,7 @@ from app.store.engine import Store
 from app.store.models import Incident, Message
 
 GAP = timedelta(hours=6)
+STATUS_LABELS = {"open": "открыто", "closed": "закрыто", "merged": "объединено"}
 DISTANCE_KM = 5.0
 EXTENT_BUFFER_DEGREES = 0.01
 
@@ -46,6 +47,11 @@ class IncidentRow:
     status: str
     first_seen: datetime
     last_seen: datetime
+
+
+def status_label(status: str) -> str:
+    """The Russian word for an incident's status (the code itself when unknown)."""
+    return STATUS_LABELS.get(status, status)
 
 
 def incident_row(incident: Incident) -> IncidentRow:

@@ -21,6 +21,7 @@ from app import categories
 from app.common.timeutil import to_local
 from app.export.gis import Feature, Field, Layer, export_layer
 from app.export.messages import message_rows
+from app.incidents import status_label as incident_status
 from app.ops.assistance import KINDS, STATUSES, AssistanceRow
 from app.queries.map import ChoroplethValue, IncidentRow, MapWindow, choropleth, incidents_in
 from app.region.packs import RegionPack
@@ -31,7 +32,6 @@ FAR_FUTURE = datetime(2200, 1, 1, tzinfo=UTC)
 RATE_COLORS = ("#fff5eb", "#fdd0a2", "#fd8d3c", "#e6550d", "#a63603")  # as the map's legend
 NO_RATE_COLOR = "#bbbbbb"
 KIND_COLORS = {"water": "#1f78d1", "warming": "#e4572e", "aid": "#2ca02c", "charging": "#6a3d9a", "other": "#7f7f7f"}
-INCIDENT_STATUSES = {"open": "открыто", "closed": "закрыто", "merged": "объединено"}
 
 MESSAGE_FIELDS = (
     Field("id", "№", "int"), Field("source", "Источник"), Field("ext_id", "Внешний идентификатор"),
@@ -92,7 +92,7 @@ def incidents_layer(store: Store, start: datetime | None = None, end: datetime |
 def _incident(row: IncidentRow) -> Feature:
     geometry = _polygon(row.extent)
     values = (row.id, row.category, categories.label(row.category), row.settlement, row.municipality, row.status,
-              INCIDENT_STATUSES.get(row.status, row.status), row.message_count, _local(row.first_seen),
+              incident_status(row.status), row.message_count, _local(row.first_seen),
               _local(row.last_seen), row.lat, row.lon)
     return Feature(geometry, values, categories.color(row.category))
 
