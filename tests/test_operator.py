@@ -166,6 +166,10 @@ def test_agency_directory_dialog(qtbot, store):
     dialog._on_remove_clicked()
     qtbot.waitUntil(lambda: dialog.list.count() == 0)
     assert list_agencies(store) == () and dialog.list.count() == 0
+    assert dialog.starter.isVisibleTo(dialog)
+    dialog.starter.click()
+    qtbot.waitUntil(lambda: dialog.list.count() > 5)
+    assert "Водоканал" in [a.name for a in list_agencies(store)] and not dialog.starter.isVisibleTo(dialog)
     worker.shutdown()
 
 
@@ -174,3 +178,97 @@ def test_empty_agency_directory_is_explained(qtbot, store, web_context):
     with qtbot.waitSignal(window.actions_.failed, timeout=10000) as blocker:
         window.actions_.choose_agency([], window)
     assert "Справочник ведомств" in blocker.args[0]
+
+
+def _arrive(window, n):
+    """``n`` new messages stored and announced, as a feed does."""
+    from app.common.changes import Changes, Kind
+    from app.intake.writer import Incoming, store_incoming
+
+    items = [Incoming(source="vk", external_id=f"late-{i}", published_at=FIXTURE_START + timedelta(hours=3, minutes=59),
+                      text=f"Новое сообщение {i}", settlement="Туапсе", category="power") for i in range(n)]
+    ids = store_incoming(window.store, items).new_ids
+    window.core.hub.publish(Changes.of(Kind.MESSAGES_ADDED, messages=ids))
+    return ids
+
+
+def _trigger_in_popup(qtbot, path):
+    """Once the context menu is open, walk ``path`` (submenu titles, then the action) and trigger it."""
+    from PySide6.QtCore import QTimer
+    from PySide6.QtWidgets import QApplication
+
+    def pick():
+        menu = QApplication.activePopupWidget()
+        if menu is None:
+            QTimer.singleShot(50, pick)
+            return
+        top = menu
+        for title in path[:-1]:
+            menu = next(a.menu() for a in menu.actions() if a.text() == title)
+        action = next(a for a in menu.actions() if a.text() == path[-1])
+        top.close()
+        action.trigger()
+
+    QTimer.singleShot(50, pick)
+
+
+def test_list_holds_still_and_the_action_lands_on_the_cards_message(qtbot, fixture_store, web_context):
+    from sqlalchemy import func, select
+
+    from app.store import Message
+    from widgets.messages.desk import BOARD_TITLE, CARD_TITLE, install_operator_docks
+
+    window = _loaded_window(qtbot, fixture_store, web_context)
+    docks = install_operator_docks(window, window.bridge)
+    assert {CARD_TITLE, BOARD_TITLE} <= {d.objectName() for d in window.findChildren(QDockWidget)}
+    panel, table = window.messages, window.table
+    table.selectRow(20)
+    target = table.selected_messages()[0]
+    qtbot.waitUntil(lambda: docks.card.card is not None and docks.card.card.id == target.id, timeout=10000)
+    order = [table.row_at(table.model().index(i, 0)).id for i in range(table.model().rowCount())]
+
+    new_ids = _arrive(window, 3)
+    qtbot.waitUntil(lambda: panel.waiting_count() == 3, timeout=10000)
+    assert panel.new_button.isVisible() and panel.new_button.text() == "3 новых ▲"
+    assert [table.row_at(table.model().index(i, 0)).id for i in range(table.model().rowCount())] == order
+    table.verticalScrollBar().setValue(table.verticalScrollBar().maximum())  # the list scrolls meanwhile
+
+    _trigger_in_popup(qtbot, ["Категория", "Водоснабжение"])
+    with qtbot.waitSignal(docks.actions.completed, timeout=10000) as blocker:
+        panel.open_menu(table.viewport().rect().center())
+    assert blocker.args[0].text == f"№{target.id}: категория → Водоснабжение"
+    with fixture_store.engine.connect() as conn:
+        edited = conn.execute(select(Message.id).where(Message.category_source == "operator")).scalars().all()
+        assert conn.execute(select(func.count()).select_from(Message)
+                            .where(Message.id.in_(new_ids), Message.category == "power")).scalar() == 3
+    assert edited == [docks.card.card.id] == [target.id]
+    assert panel.undo_bar.label.text() == f"№{target.id}: категория → Водоснабжение"
+    qtbot.waitUntil(lambda: docks.card.fields["category"].text().startswith("Водоснабжение"), timeout=10000)
+
+    qtbot.mouseClick(panel.new_button, Qt.MouseButton.LeftButton)
+    assert panel.waiting_count() == 0 and not panel.new_button.isVisible()
+    assert {r.id for r in window.table_model.rows[:3]} == set(new_ids)
+    assert table.selected_messages()[0].id == target.id  # still the operator's row
+
+
+def test_new_rows_go_straight_in_when_nothing_is_held(qtbot, fixture_store, web_context):
+    from widgets.messages.desk import install_operator_docks
+
+    window = _loaded_window(qtbot, fixture_store, web_context)
+    install_operator_docks(window, window.bridge)
+    before = window.table_model.rowCount()
+    _arrive(window, 2)
+    qtbot.waitUntil(lambda: window.table_model.rowCount() == before + 2, timeout=10000)
+    assert window.messages.waiting_count() == 0 and not window.messages.new_button.isVisible()
+
+
+def test_installed_desk_seeds_an_empty_directory(qtbot, store, web_context):
+    from app.ops.directory import STARTING_DIRECTORY
+    from app.ops.routing import list_agencies
+    from widgets.messages.desk import install_operator_docks
+
+    window = _window(qtbot, store, web_context)
+    docks = install_operator_docks(window, window.bridge)
+    qtbot.waitUntil(lambda: len(list_agencies(store)) == len(STARTING_DIRECTORY), timeout=10000)
+    with qtbot.waitSignal(docks.board.loaded, timeout=10000):
+        docks.board.refresh()

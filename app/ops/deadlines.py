@@ -16,6 +16,7 @@ from datetime import datetime
 from sqlalchemy import ColumnElement, and_, case, func, not_, or_, select, true
 
 from app.common.timeutil import as_utc
+from app.ops.statuses import DONE_STATUSES
 from app.ops.workcal import (
     DEFAULT_FIRST_HOURS,
     PLATFORM,
@@ -108,8 +109,8 @@ def overdue_condition(cal: WorkCalendar, at: datetime,
 
 
 def open_condition() -> ColumnElement[bool]:
-    """Complaints not yet resolved (gratitude and chatter have no deadline)."""
-    return and_(Message.is_complaint.is_(True), Message.status != "resolved")
+    """Complaints not yet resolved or closed as needing no action (gratitude and chatter have no deadline)."""
+    return and_(Message.is_complaint.is_(True), Message.status.not_in(DONE_STATUSES))
 
 
 def _zones(store: Store, cal: WorkCalendar) -> dict[str, tuple[str, ...]]:

@@ -5,8 +5,9 @@ version is still the one the operator saw, and bumps it. Otherwise nothing is
 written and the result carries the fresh row, so the second operator sees what
 the first one did instead of silently overwriting it. In the same transaction a
 status change writes its ``status_history`` row and a category change its
-``category_corrections`` row. The result keeps the state before the edit, which
-is what «Отменить» writes back.
+``category_corrections`` row; a note given without a status change is kept as a
+«заметка» step of the history (an undo notes «отмена действия» so). The result keeps
+the state before the edit, which is what «Отменить» writes back.
 """
 
 from __future__ import annotations
@@ -31,6 +32,7 @@ EDITABLE = frozenset({
     "municipality", "region", "lat", "lon",
 })
 Outcome = Literal["updated", "conflict", "missing"]
+NOTE = "note"  # the history step of an operator's note (no status change)
 
 
 @dataclass(frozen=True)
@@ -130,9 +132,9 @@ def update_message(store: Store, message_id: int, expected_version: int, *, seat
 def _journal(conn: Connection, message_id: int, changes: dict[str, Any], operator: str, note: str | None,
              now: datetime) -> None:
     """The audit rows of an edit: who changed the status or the category, and when."""
-    if "status" in changes:
-        conn.execute(insert(StatusHistory).values(message_id=message_id, status=changes["status"], at=now,
-                                                  operator=operator, note=note))
+    if "status" in changes or note:  # a note without a status change is a «заметка» step
+        conn.execute(insert(StatusHistory).values(message_id=message_id, status=changes.get("status", NOTE),
+                                                  at=now, operator=operator, note=note))
     if "category" in changes and changes.get("category_source") == "operator":
         conn.execute(insert(CategoryCorrection).values(
             message_id=message_id, category=changes["category"], secondary_category=changes.get("secondary_category"),

@@ -20,6 +20,7 @@ from app.ops.corrections import correct_category
 from app.ops.messages import EditConflictError, UpdateResult, update_message
 from app.ops.routing import RoutingError, assign, list_agencies, set_status
 from app.ops.statuses import CLOSE_REASONS, status_label
+from app.ops.unmerge import UnmergeStep, members_of, unmerge
 from app.store import Store
 
 
@@ -48,7 +49,7 @@ class Outcome:
 
     changes: Changes
     errors: tuple[str, ...] = ()
-    undo: tuple[UndoStep, ...] = field(default=(), repr=False)
+    undo: tuple[UndoStep | UnmergeStep, ...] = field(default=(), repr=False)
 
     @property
     def text(self) -> str:
@@ -98,11 +99,27 @@ class Operations:
                                                             importance=value),
                           "отмечено как важное" if important else "снята отметка «важное»")
 
+    def add_note(self, targets: Sequence[Target], text: str) -> Outcome:
+        """A note in the message's history (who and when), without changing anything else."""
+        note = " ".join(text.split())
+        if not note:
+            raise ValueError("пустая заметка")
+        return self._edit(targets, lambda t: update_message(self.store, t.id, t.version, operator=self.operator,
+                                                            note=note), "добавлена заметка")
+
     def undo(self, outcome: Outcome) -> Outcome:
         """Write back what ``outcome`` replaced (each message only if nobody changed it since)."""
         ids: list[int] = []
         errors: list[str] = []
+        incidents: list[int] = []
         for step in outcome.undo:
+            if isinstance(step, UnmergeStep):
+                refused = unmerge(self.store, step)
+                errors.extend(refused)
+                if not refused:
+                    ids.extend(step.message_ids)
+                    incidents.extend(i for i, _ids in step.members)
+                continue
             result = update_message(self.store, step.message_id, step.version, operator=self.operator,
                                     note="отмена действия", **step.fields)
             if result.ok:
@@ -110,7 +127,8 @@ class Operations:
             else:
                 errors.append(result.explain())
         text = f"Отменено: {outcome.text}" if ids else ""
-        changes = Changes.of(Kind.MESSAGES_EDITED, messages=ids, text=text)
+        kinds = (Kind.MESSAGES_EDITED, Kind.INCIDENTS) if incidents else (Kind.MESSAGES_EDITED,)
+        changes = Changes.of(*kinds, messages=ids, incidents=incidents, text=text) if ids else Changes()
         return Outcome(self.hub.publish(changes), tuple(errors))
 
     def _edit(self, targets: Sequence[Target], edit: Edit, what: str) -> Outcome:
@@ -137,13 +155,16 @@ class Operations:
 
     # incidents -------------------------------------------------------------
     def merge_incidents(self, incident_ids: Sequence[int]) -> Outcome:
+        members = members_of(self.store, incident_ids)
         try:
             target = merge_incidents(self.store, incident_ids)
         except (ValueError, KeyError) as exc:
             return Outcome(Changes(), (_sentence(exc),))
         text = f"происшествия {', '.join(f'№{i}' for i in sorted(set(incident_ids)))} объединены в №{target}"
-        return Outcome(self.hub.publish(Changes.of(Kind.INCIDENTS, Kind.MESSAGES_EDITED, incidents=incident_ids,
-                                                   text=text)))
+        step = UnmergeStep(target, members)
+        changes = Changes.of(Kind.INCIDENTS, Kind.MESSAGES_EDITED, incidents=incident_ids,
+                             messages=step.message_ids, text=text)
+        return Outcome(self.hub.publish(changes), undo=(step,))
 
     def split_incident(self, incident_id: int, message_ids: Sequence[int]) -> Outcome:
         try:
@@ -165,6 +186,8 @@ def _undo_steps(done: Sequence[UpdateResult]) -> tuple[UndoStep, ...]:
         if result.before is None or result.current is None:
             continue
         changed = {k: v for k, v in result.before.fields.items() if result.current.fields.get(k) != v}
+        if not changed:  # a note: nothing to write back
+            continue
         steps.append(UndoStep(result.message_id, result.current.version, changed))
     return tuple(steps)
 

@@ -15,7 +15,7 @@ from typing import Any
 from sqlalchemy import select
 
 from app.common.timeutil import as_utc
-from app.ops.messages import UpdateResult, read_state, update_message
+from app.ops.messages import NOTE, UpdateResult, read_state, update_message
 from app.ops.statuses import STATUS_LABELS, allowed, status_label, why_not
 from app.store import Agency, Message, StatusHistory, Store
 
@@ -49,7 +49,7 @@ class HistoryRow:
 
     @property
     def label(self) -> str:
-        return STATUS_LABELS.get(self.status, self.status)
+        return "заметка" if self.status == NOTE else STATUS_LABELS.get(self.status, self.status)
 
 
 def add_agency(store: Store, name: str, kind: str = "agency", municipality: str | None = None) -> AgencyRow:

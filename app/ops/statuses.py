@@ -24,6 +24,9 @@ TRANSITIONS: dict[str, frozenset[str]] = {
     "closed": frozenset({"new"}),
 }
 OPEN_STATUSES = ("new", "assigned", "in_progress")
+# Statuses whose deadlines still run: the final answer is due after a first one («ответ дан»).
+PENDING_STATUSES = (*OPEN_STATUSES, "answered")
+DONE_STATUSES = ("resolved", "closed")
 CLOSE_REASONS: dict[str, str] = {
     "thanks": "благодарность, ответ не нужен",
     "spam": "спам или реклама",

@@ -1,5 +1,7 @@
 """The directory of agencies and municipalities messages are routed to (non-modal).
 
+An empty directory can be filled with the starting one (``app.ops.directory``), which the centre then edits.
+
 Database calls run on the shared ``DbWorker``, like the points-of-assistance dialog.
 """
 
@@ -21,6 +23,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from app.ops.directory import seed_directory
 from app.ops.routing import KIND_LABELS, AgencyRow, RoutingError, add_agency, delete_agency, list_agencies
 from app.store.engine import Store
 from widgets.tasks.worker import DbWorker
@@ -48,15 +51,22 @@ class AgencyDialog(QDialog):
 
     def _build(self) -> None:
         add, remove = QPushButton("Добавить"), QPushButton("Удалить выбранное")
+        self.starter = QPushButton("Заполнить типовым справочником")
+        self.starter.setToolTip("Сетевая компания, водоканал, теплоснабжение, УК и ЖКХ, дорожная служба, "
+                                "администрация… — переименуйте под свой регион")
         add.clicked.connect(self._on_add_clicked)
         remove.clicked.connect(self._on_remove_clicked)
+        self.starter.clicked.connect(lambda: self._run(lambda: seed_directory(self.store)))
         form = QHBoxLayout()
         for widget in (self.name, self.kind, self.municipality, add):
             form.addWidget(widget)
         layout = QVBoxLayout(self)
         layout.addWidget(self.list, 1)
         layout.addLayout(form)
-        layout.addWidget(remove)
+        buttons = QHBoxLayout()
+        buttons.addWidget(remove)
+        buttons.addWidget(self.starter)
+        layout.addLayout(buttons)
         layout.addWidget(self.error)
 
     def reload(self) -> None:
@@ -64,6 +74,7 @@ class AgencyDialog(QDialog):
         self.worker.run(lambda: list_agencies(self.store), self._on_loaded, self._on_failed, owner=self)
 
     def _on_loaded(self, rows: tuple[AgencyRow, ...]) -> None:
+        self.starter.setVisible(not rows)  # only an empty directory is filled
         self.list.clear()
         for row in rows:
             item = QListWidgetItem(_caption(row))
