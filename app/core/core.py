@@ -62,7 +62,7 @@ class Core:
         self.region: Region | None = None
         self.pack: RegionPack | None = None
         self.pack_error: str | None = None
-        self.ops = Operations(store, self.hub, lambda: self.operator)
+        self.ops = Operations(store, self.hub, lambda: self.operator, lambda: self.clock.now())
         self.secrets = FeedSecrets()
         self._apply_region()
         self._load_remembered_pack()

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import datetime
+
 from sqlalchemy import select
 
 from app.categories import CODES, label
@@ -10,7 +12,8 @@ from app.store import CategoryCorrection, Store
 
 
 def correct_category(store: Store, message_id: int, category: str, secondary: str | None = None,
-                     operator: str = "оператор", expected_version: int | None = None) -> UpdateResult:
+                     operator: str = "оператор", expected_version: int | None = None,
+                     at: datetime | None = None) -> UpdateResult:
     """Record the operator's category for a message and apply it (category_source='operator').
 
     Goes through the versioned write path: with ``expected_version`` a message another
@@ -23,7 +26,7 @@ def correct_category(store: Store, message_id: int, category: str, secondary: st
     if state is None:
         raise KeyError(f"Сообщение №{message_id} не найдено")
     version = state.version if expected_version is None else expected_version
-    return update_message(store, message_id, version, operator=operator, category=category,
+    return update_message(store, message_id, version, operator=operator, at=at, category=category,
                           secondary_category=secondary if secondary != category else None,
                           category_source="operator", confidence=1.0,
                           explanation=f"Категория указана оператором ({operator}): {label(category)}")

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
+from datetime import datetime
 from typing import Any, Protocol
 
 from app.categories import CODES, label
@@ -66,8 +67,10 @@ Edit = Callable[[Target], UpdateResult]
 class Operations:
     """The write door of the core: every operator action on messages, incidents and the directory."""
 
-    def __init__(self, store: Store, hub: Hub, operator: Callable[[], str]) -> None:
-        self.store, self.hub, self._operator = store, hub, operator
+    def __init__(self, store: Store, hub: Hub, operator: Callable[[], str],
+                 now: Callable[[], datetime] = utcnow) -> None:
+        """``now`` is the core's clock: a rehearsal or a replayed scenario stamps its own time on actions."""
+        self.store, self.hub, self._operator, self._now = store, hub, operator, now
 
     @property
     def operator(self) -> str:
@@ -78,25 +81,25 @@ class Operations:
         if code not in CODES:
             raise ValueError(f"неизвестная категория «{code}»")
         return self._edit(targets, lambda t: correct_category(self.store, t.id, code, operator=self.operator,
-                                                              expected_version=t.version),
+                                                              at=self._now(), expected_version=t.version),
                           f"категория → {label(code)}")
 
     def set_status(self, targets: Sequence[Target], status: str, note: str | None = None) -> Outcome:
         reason = CLOSE_REASONS.get(note or "", note)
-        return self._edit(targets, lambda t: set_status(self.store, t.id, status, self.operator, utcnow(), reason,
+        return self._edit(targets, lambda t: set_status(self.store, t.id, status, self.operator, self._now(), reason,
                                                         expected_version=t.version),
                           f"статус → {status_label(status)}" + (f" ({reason})" if status == "closed" else ""))
 
     def assign(self, targets: Sequence[Target], agency_id: int) -> Outcome:
         names = {a.id: a.name for a in list_agencies(self.store)}
-        return self._edit(targets, lambda t: assign(self.store, t.id, agency_id, self.operator, utcnow(),
+        return self._edit(targets, lambda t: assign(self.store, t.id, agency_id, self.operator, self._now(),
                                                     expected_version=t.version),
                           f"передано: {names.get(agency_id, agency_id)}")
 
     def set_importance(self, targets: Sequence[Target], important: bool = True) -> Outcome:
         value = "high" if important else "normal"
         return self._edit(targets, lambda t: update_message(self.store, t.id, t.version, operator=self.operator,
-                                                            importance=value),
+                                                            at=self._now(), importance=value),
                           "отмечено как важное" if important else "снята отметка «важное»")
 
     def add_note(self, targets: Sequence[Target], text: str) -> Outcome:
@@ -105,7 +108,7 @@ class Operations:
         if not note:
             raise ValueError("пустая заметка")
         return self._edit(targets, lambda t: update_message(self.store, t.id, t.version, operator=self.operator,
-                                                            note=note), "добавлена заметка")
+                                                            at=self._now(), note=note), "добавлена заметка")
 
     def undo(self, outcome: Outcome) -> Outcome:
         """Write back what ``outcome`` replaced (each message only if nobody changed it since)."""
@@ -121,7 +124,7 @@ class Operations:
                     incidents.extend(i for i, _ids in step.members)
                 continue
             result = update_message(self.store, step.message_id, step.version, operator=self.operator,
-                                    note="отмена действия", **step.fields)
+                                    at=self._now(), note="отмена действия", **step.fields)
             if result.ok:
                 ids.append(result.message_id)
             else:
