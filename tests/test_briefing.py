@@ -18,13 +18,13 @@ from app.analytics.hourly import hourly_counts
 from app.briefing.archive import comparable, list_briefings, stored_figures
 from app.intake.writer import Incoming, store_incoming
 from app.queries.messages import messages_in
+from app.settings import load_settings, save_settings, with_values
 from app.store.models import CampaignMark, Incident, Message, Setting
 from tests.fixtures import AUTHOR, FIXTURE_COUNTS, FIXTURE_START, PHONE, fixture_messages
 
 END = FIXTURE_START + timedelta(hours=3)  # 17:00 local; the hour is fixture hour index 2
 START = END - timedelta(hours=1)
-CRISIS_START_LOCAL = "2026-11-24T14:30:00"  # naive = region local time = 11:30 UTC
-CRISIS_START = datetime(2026, 11, 24, 11, 30, tzinfo=UTC)
+CRISIS_START = datetime(2026, 11, 24, 11, 30, tzinfo=UTC)  # 14:30 local
 CRISIS_NAME = "Ураган «Вера»"
 POPULATION = {"Геленджик": 75_000, "Армавир": 190_000}
 LABELS = {"power": "Электроснабжение", "water": "Водоснабжение", "storm": "Последствия непогоды",
@@ -54,10 +54,12 @@ def _all_records() -> list[Incoming]:
 def _seed(store) -> None:
     """Crisis settings, answers, incidents and an announcement on top of the fixture storm."""
     store_incoming(store, [*_extra_messages(), PRIVATE])
+    save_settings(store, with_values(load_settings(store), {"crisis_start": CRISIS_START.isoformat(),
+                                                            "crisis_name": CRISIS_NAME}))
     with store.session() as s:
-        s.add_all([Setting(key="crisis_start", value=json.dumps(CRISIS_START_LOCAL)),
-                   Setting(key="crisis_name", value=json.dumps(CRISIS_NAME)),
-                   CampaignMark(category="storm", at=START + timedelta(minutes=20), title="Штормовое предупреждение")])
+        # Keys of earlier versions are not read any more: only the typed settings name the crisis.
+        s.add_all([Setting(key="crisis_name", value=json.dumps("Старое название")),
+                   CampaignMark(category="power", at=START + timedelta(minutes=20), title="Сроки восстановления")])
         for i, (_hours, importance, answered) in enumerate(WAITING):
             msg = s.query(Message).filter_by(external_id=f"wait-{i}").one()
             msg.importance = importance
@@ -168,10 +170,13 @@ def _check_figures(text: str, e: dict) -> None:
         assert f"{name} {n} {rate}" in text, name
     assert f"Туапсе Подтопления {e['flood_hour']} 0" in text  # the new incident
     assert f"Армавир Электроснабжение {e['armavir_power'][1]} {e['armavir_power'][0]}" in text  # growing
-    power = e["cats"]["power"]
-    assert (f"Электроснабжение: {_percent(power[0], power[1])} за час (с {power[1]} до {power[0]}), "
-            "информационных сообщений не было — рекомендуется проинформировать жителей") in text
-    assert "последнее информационное сообщение в 16:20" in text  # storm: the announcement at 13:20 UTC
+    power, storm = e["cats"]["power"], e["cats"]["storm"]
+    share = round(power[0] * 100 / e["hour"])
+    assert (power[0] - power[1]) / (power[1] + 1) ** 0.5 >= 2 and power[0] >= 10  # the rule's test, by hand
+    assert (f"Электроснабжение: {power[0]} за час, {_percent(power[0], power[1])} (с {power[1]} до {power[0]}), "
+            "последнее информационное сообщение в 16:20 — рекомендуется обновить сведения о сроках "
+            f"восстановления. Основание: рост больше обычных колебаний; {share} % сообщений часа") in text
+    assert storm[0] < 10 and f"Последствия непогоды: {storm[0]} за час" not in text  # 2 → 6 is not news
     assert f"Сообщений за час: {e['previous']} → {e['hour']} (+{e['hour'] - e['previous']})" in text  # diff
 
 
@@ -188,12 +193,34 @@ def test_pdf_states_every_figure_and_no_personal_data(briefed):
     e = _expected()
     _check_figures(text, e)
     assert "2 инцидента открыто (новых 1, закрыто 1)" in text
-    assert f"{e['overdue']} ответ просрочен (в работе {e['open_answers']})" in text
+    assert f"{e['overdue']} ответ просрочен (жалоб без окончательного ответа: {e['open_answers']})" in text
+    assert "в работе" not in text
     _check_private_data_absent(text)
     assert "«Туапсе, Геленджик, Армавир: сообщение от […]" in text  # quoted, with the name and contacts removed
     assert "Электроснабжение" in text and "О чём пишут жители" in text  # Cyrillic survives extraction
     assert 1 <= len(PdfReader(result.files["pdf"]).pages) <= 2
     assert {"PTSans-Regular", "PTSans-Bold"} <= {name.split("+")[-1] for name in embedded_fonts(result.files["pdf"])}
+    _save_pages(result.files["pdf"])
+
+
+def _save_pages(pdf: str) -> None:
+    """The PDF's pages as docs/img/briefing_page<N>.png when asked (OPERSHTAB_DOCS_SHOTS=1)."""
+    import os
+    from pathlib import Path
+
+    if not os.environ.get("OPERSHTAB_DOCS_SHOTS"):
+        return
+    from PySide6.QtCore import QSize
+    from PySide6.QtPdf import QPdfDocument
+
+    folder = Path(__file__).resolve().parents[1] / "docs" / "img"
+    folder.mkdir(parents=True, exist_ok=True)
+    document = QPdfDocument()
+    document.load(pdf)
+    for index in range(document.pageCount()):
+        size = document.pagePointSize(index) * 2
+        document.render(index, QSize(int(size.width()), int(size.height()))).save(
+            str(folder / f"briefing_page{index + 1}.png"))
 
 
 def test_docx_states_the_same_figures_with_both_images(briefed):
@@ -202,7 +229,8 @@ def test_docx_states_the_same_figures_with_both_images(briefed):
     e = _expected()
     _check_figures(text, e)
     assert "Инцидентов открыто / новых / закрыто 2 / 1 / 1" in text
-    assert f"Ответов просрочено / обращений в работе {e['overdue']} / {e['open_answers']}" in text
+    assert f"Ответов просрочено / жалоб без окончательного ответа {e['overdue']} / {e['open_answers']}" in text
+    assert "в работе" not in text
     _check_private_data_absent(text)
     assert len(Document(result.files["docx"]).inline_shapes) == 2
 

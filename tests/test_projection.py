@@ -6,6 +6,7 @@ from datetime import timedelta
 
 import pytest
 from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QLabel
 
 from app.briefing.archive import record_briefing
 from app.briefing.figures import compute_figures
@@ -43,14 +44,21 @@ def test_slides_follow_page_keys_and_escape_closes(qtbot, figures):
     qtbot.waitExposed(window)
     first = window.stack.widget(0).text()
     assert "с 16:00 до 17:00 24.11.2026" in first and f">{fixture_total(2)}<" in first
+    assert "жалоб без окончательного ответа" in first and "в работе" not in first  # the PDF's labels
     assert window.stack.count() == 4 and window.counter.text() == "1 / 4"
     for key, expected in ((Qt.Key.Key_PageDown, 1), (Qt.Key.Key_Right, 2), (Qt.Key.Key_PageDown, 3),
                           (Qt.Key.Key_PageDown, 3), (Qt.Key.Key_PageUp, 2), (Qt.Key.Key_Home, 0)):
         qtbot.keyClick(window, key)
         assert window.index == expected
-    assert window.stack.widget(1).pixmap().toImage().pixelColor(160, 100).name() == "#ff0000"
+    from widgets.briefing.projection import _ImageSlide
+
+    image = window.stack.widget(1).findChild(_ImageSlide)
+    assert image.pixmap().toImage().pixelColor(image.pixmap().width() // 2, image.pixmap().height() // 2).name() \
+        == "#ff0000"
+    titles = [w.findChildren(QLabel)[0].text() for w in (window.stack.widget(1), window.stack.widget(2))]
+    assert titles == ["Карта обращений за час", "Динамика по часам"]  # the PDF's headings
     last = window.stack.widget(3).text()
-    assert "Туапсе" in last and "Армавир" in last
+    assert "Туапсе" in last and "Армавир" in last and "Новые и растущие инциденты" in last
     qtbot.keyClick(window, Qt.Key.Key_Escape)
     assert not window.isVisible()
 
@@ -71,3 +79,15 @@ def test_archive_view_lists_briefings_off_thread(qtbot, fixture_store, figures, 
     assert (model.data(model.index(0, 4)), model.data(model.index(0, 5))) == ("есть", "—")
     view.table.selectRow(0)
     assert view.selected() is not None and view.open_selected("pdf") is False  # the file is gone
+
+
+def test_slides_say_and_more_when_lists_are_cut(qtbot, figures):
+    from dataclasses import replace
+
+    from widgets.briefing.projection import figures_html, places_html
+
+    cut = replace(figures, notes=tuple(f"Рекомендация {i}" for i in range(7)), places_total=len(figures.top_places) + 5)
+    assert "Рекомендация 3" in figures_html(cut) and "Рекомендация 4" not in figures_html(cut)
+    assert "и ещё 3 рекомендации" in figures_html(cut) and "и ещё 5 территорий" in places_html(cut)
+    hostile = replace(figures, region="<h1>Край</h1>")
+    assert "<h1>Край" not in figures_html(hostile) and "&lt;h1&gt;" in figures_html(hostile)

@@ -21,6 +21,7 @@ from docx.enum.text import WD_ALIGN_PARAGRAPH
 from docx.shared import Mm, Pt
 
 from app.briefing.figures import BriefingFigures, period_phrase, since_phrase
+from app.briefing.lists import NOTES_SHOWN, WARNINGS_SHOWN, more_text, shown_and_more
 from app.briefing.notes import change_text, rate_text
 from app.common import ru
 from app.common.cells import clean_text
@@ -83,17 +84,26 @@ def _key_figures(doc: DocumentType, f: BriefingFigures) -> None:
         (f"Сообщений {since_phrase(f)}", ru.format_int(f.window_total)),
         ("Инцидентов открыто / новых / закрыто",
          f"{ru.format_int(f.incidents.open)} / {ru.format_int(f.incidents.new)} / {ru.format_int(f.incidents.closed)}"),
-        ("Ответов просрочено / обращений в работе",
+        ("Ответов просрочено / жалоб без окончательного ответа",
          f"{ru.format_int(f.overdue_answers)} / {ru.format_int(f.open_answers)}"),
     ])
 
 
-def _bullets(doc: DocumentType, title: str, lines: Sequence[str], empty: str) -> None:
+def _bullets(doc: DocumentType, title: str, lines: Sequence[str], empty: str, noun: str = "", limit: int = 0) -> None:
+    """A bulleted list; with ``limit`` the first ``limit`` lines and «и ещё N …» (``noun``) for the rest."""
     doc.add_heading(title, level=2)
-    for line in lines:
+    shown, more = shown_and_more(lines, limit, noun) if limit else (list(lines), "")
+    for line in shown:
         doc.add_paragraph(line, style="List Bullet")
+    if more:
+        doc.add_paragraph(more).runs[0].italic = True
     if not lines:
         doc.add_paragraph(empty)
+
+
+def _more(doc: DocumentType, hidden: int, noun: str) -> None:
+    if text := more_text(hidden, noun):
+        doc.add_paragraph(text).runs[0].italic = True
 
 
 def _tables(doc: DocumentType, f: BriefingFigures) -> None:
@@ -104,11 +114,14 @@ def _tables(doc: DocumentType, f: BriefingFigures) -> None:
     doc.add_heading("Территории за час", level=2)
     _table(doc, ("Территория", "Сообщений", "На 1 000 жит."),
            [(p.name, ru.format_int(p.count), rate_text(p.per_thousand)) for p in f.top_places])
-    for title, lines in (("Новые инциденты", f.new_incidents), ("Растущие инциденты", f.growing_incidents)):
+    _more(doc, f.places_total - len(f.top_places), "places")
+    for title, lines, total in (("Новые инциденты", f.new_incidents, f.new_incidents_total),
+                                ("Растущие инциденты", f.growing_incidents, f.growing_incidents_total)):
         doc.add_heading(title, level=2)
         _table(doc, ("Населённый пункт", "Категория", "За час", "Пред. час"),
                [(i.settlement, i.category, ru.format_int(i.hour), ru.format_int(i.previous)) for i in lines],
                numeric_from=2)
+        _more(doc, total - len(lines), "incidents")
 
 
 def _images(doc: DocumentType, map_png: bytes | None, chart_png: bytes | None) -> None:
@@ -125,6 +138,7 @@ def _topics(doc: DocumentType, f: BriefingFigures) -> None:
             f"{topic.label} — {ru.format_int(topic.count)} {ru.messages_word(topic.count)} за час").bold = True
         for quote in topic.quotes:
             doc.add_paragraph(f"«{quote}»", style="List Bullet").runs[0].italic = True
+    _more(doc, f.topics_total - len(f.topics), "topics")
     doc.add_paragraph("Цитаты приведены без персональных данных (имена, ссылки, телефоны, адреса почты удалены; "
                       "152-ФЗ).")
 
@@ -137,8 +151,8 @@ def build_docx(f: BriefingFigures, map_png: bytes | None, chart_png: bytes | Non
     _header(doc, f)
     _key_figures(doc, f)
     if f.warnings:
-        _bullets(doc, "Действующие официальные предупреждения", f.warnings, "")
-    _bullets(doc, "Выводы и рекомендации", f.notes, "Замечаний нет.")
+        _bullets(doc, "Действующие официальные предупреждения", f.warnings, "", "warnings", WARNINGS_SHOWN)
+    _bullets(doc, "Выводы и рекомендации", f.notes, "Замечаний нет.", "notes", NOTES_SHOWN)
     _tables(doc, f)
     _bullets(doc, "Что изменилось с предыдущей справки", f.diff, "Предыдущей справки в архиве нет.")
     _images(doc, map_png, chart_png)

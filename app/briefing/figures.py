@@ -14,22 +14,26 @@ from dataclasses import asdict, dataclass, replace
 from datetime import datetime, timedelta
 from typing import Any
 
-from jinja2 import ChoiceLoader, Environment, FileSystemLoader, select_autoescape
+from jinja2 import Environment
 from sqlalchemy import func, select
 
 from app import categories
 from app.analytics.hourly import hourly_counts
 from app.briefing import notes as briefing_notes
+from app.briefing.incidents import LIST_LIMIT as INCIDENT_LIST_LIMIT
 from app.briefing.incidents import IncidentFigures, IncidentLine, incident_figures
-from app.briefing.quotes import Topic, top_topics
+from app.briefing.lists import NOTES_SHOWN, WARNINGS_SHOWN, more_text, shown_and_more
+from app.briefing.quotes import Topic, top_topics, topic_count
 from app.common import ru
-from app.common.paths import data_dir, resources_dir, web_modules_dir
-from app.common.timeutil import as_utc, floor_local_hour, from_local, to_local, utcnow
+from app.common.paths import web_modules_dir
+from app.common.templates import template_environment
+from app.common.timeutil import as_utc, floor_local_hour, to_local, utcnow
 from app.ops.deadlines import WorkCalendar, overdue_summary
 from app.queries.messages import messages_in
 from app.queries.warnings import active_warnings, warning_line
+from app.settings import load_settings
 from app.store.engine import Store
-from app.store.models import Message, Setting
+from app.store.models import Message
 
 TEMPLATE = "briefing.html.j2"
 TOP_PLACES = 8
@@ -85,6 +89,12 @@ class BriefingFigures:
     diff: tuple[str, ...] = ()
     notes: tuple[str, ...] = ()
     warnings: tuple[str, ...] = ()  # one line per official warning (CAP) in force at the hour's end
+    # How many items the cut lists had before the cut (the briefing says «и ещё N» for the rest).
+    places_total: int = 0
+    rates_total: int = 0
+    new_incidents_total: int = 0
+    growing_incidents_total: int = 0
+    topics_total: int = 0
 
     @property
     def change_percent(self) -> float | None:
@@ -99,22 +109,14 @@ class BriefingFigures:
         return json.loads(json.dumps(data, ensure_ascii=False))  # tuples → lists, as read back
 
 
-def _setting(store: Store, key: str) -> Any:
-    with store.engine.connect() as conn:
-        raw = conn.execute(select(Setting.value).where(Setting.key == key)).scalar()
-    try:
-        return json.loads(raw) if raw else None
-    except ValueError:
-        return raw
+def configured_crisis(store: Store) -> tuple[datetime | None, str | None]:
+    """Crisis start (aware UTC) and name from the stored ``Settings`` (``crisis_start``, ``crisis_name``).
 
-
-def crisis_start(store: Store) -> datetime | None:
-    """The 'crisis_start' setting; a time without a zone is the region's local time."""
-    value = _setting(store, "crisis_start")
-    if not isinstance(value, str):
-        return None
-    moment = datetime.fromisoformat(value)
-    return from_local(moment)
+    The same reading as ``app.core.configured.crisis_of``, for callers that pass no crisis.
+    """
+    settings = load_settings(store)
+    start = as_utc(datetime.fromisoformat(settings.crisis_start)) if settings.crisis_start else None
+    return start, settings.crisis_name or None
 
 
 def _count(store: Store, *where: Any) -> int:
@@ -144,7 +146,7 @@ def _category_lines(store: Store, start: datetime, end: datetime, since: datetim
 
 def _places(store: Store, start: datetime, end: datetime,
             population: Mapping[str, int]) -> tuple[tuple[PlaceLine, ...], tuple[PlaceLine, ...]]:
-    """Top places by count, and by messages per 1,000 residents where the population is known."""
+    """Places by count, and by messages per 1,000 residents where the population is known (whole lists)."""
     place = func.coalesce(Message.municipality, Message.settlement)
     stmt = (select(place, func.count()).where(Message.published_at >= start, Message.published_at < end,
                                               place.is_not(None)).group_by(place))
@@ -152,9 +154,8 @@ def _places(store: Store, start: datetime, end: datetime,
         counts = {name: n for name, n in conn.execute(stmt)}
     lines = [PlaceLine(name, n, population.get(name), round(n * 1000 / population[name], 3)
                        if population.get(name) else None) for name, n in counts.items()]
-    by_count = sorted(lines, key=lambda p: (-p.count, p.name))[:TOP_PLACES]
-    by_rate = sorted((p for p in lines if p.per_thousand is not None),
-                     key=lambda p: (-(p.per_thousand or 0), p.name))[:TOP_PLACES]
+    by_count = sorted(lines, key=lambda p: (-p.count, p.name))
+    by_rate = sorted((p for p in lines if p.per_thousand is not None), key=lambda p: (-(p.per_thousand or 0), p.name))
     return tuple(by_count), tuple(by_rate)
 
 
@@ -177,16 +178,17 @@ def compute_figures(store: Store, period_end: datetime, region: str, window_hour
     """Figures for the hour ending at ``period_end``; ``previous`` is the last briefing's JSON for the diff.
 
     ``crisis`` (start, name) and ``calendar`` come from the settings; without ``crisis``
-    the keys earlier versions stored are read.
+    the stored settings are read (``configured_crisis``).
     """
     end = floor_local_hour(period_end)
     start = end - timedelta(hours=1)
-    since, crisis_name = crisis if crisis is not None else (crisis_start(store), _setting(store, "crisis_name"))
+    since, crisis_name = crisis if crisis is not None else configured_crisis(store)
     since = since if since is not None and since < end else None
     hour_rows = messages_in(store, start, end)
     window = hourly_counts(store, end - timedelta(hours=window_hours), end)
     lines = _category_lines(store, start, end, since or end - timedelta(hours=window_hours))
     places, rates = _places(store, start, end, population or {})
+    limit = INCIDENT_LIST_LIMIT
     open_answers, overdue = answer_figures(store, end, calendar)
     incidents, new, growing = incident_figures(store, start, end)
     figures = BriefingFigures(
@@ -195,13 +197,16 @@ def compute_figures(store: Store, period_end: datetime, region: str, window_hour
         window_total=sum(line.since_start for line in lines) if since else sum(window.total()),
         window_hours=window_hours,
         by_category=tuple((line.code, line.label, line.hour) for line in lines if line.hour),
-        top_settlements=tuple((p.name, p.count) for p in places),
+        top_settlements=tuple((p.name, p.count) for p in places[:TOP_PLACES]),
         hourly=tuple((to_local(h).strftime("%H:00"), n) for h, n in zip(window.hours, window.total(), strict=True)),
         crisis_name=crisis_name or None, since=since, categories=lines,
         incidents=incidents, open_answers=open_answers, overdue_answers=overdue,
-        top_places=places, top_rates=rates, new_incidents=new, growing_incidents=growing,
+        top_places=places[:TOP_PLACES], top_rates=rates[:TOP_PLACES],
+        new_incidents=new[:limit], growing_incidents=growing[:limit],
         topics=top_topics(hour_rows), informed=_informed(store, end),
         warnings=tuple(warning_line(w) for w in active_warnings(store, end)),
+        places_total=len(places), rates_total=len(rates), new_incidents_total=len(new),
+        growing_incidents_total=len(growing), topics_total=topic_count(hour_rows),
     )
     return replace(figures, diff=briefing_notes.diff(figures.as_json_dict(), previous),
                    notes=briefing_notes.notes(figures))
@@ -224,17 +229,11 @@ def _data_uri(png: bytes | None) -> str | None:
     return "data:image/png;base64," + base64.b64encode(png).decode("ascii") if png else None
 
 
-def template_dirs() -> list[str]:
-    """The centre's own templates (``<data dir>/templates``) win over the bundled ones."""
-    return [str(data_dir() / "templates"), str(resources_dir() / "templates")]
-
-
 def _environment() -> Environment:
-    loader = ChoiceLoader([FileSystemLoader(path) for path in template_dirs()])
-    env = Environment(loader=loader, autoescape=select_autoescape(["j2", "html"]))
-    env.filters.update(int=ru.format_int, messages_word=ru.messages_word, percent=ru.signed_percent,
-                       change=briefing_notes.change_text, rate=briefing_notes.rate_text,
-                       plural=ru.plural_form)
+    """The product's one template environment (``app.common.templates``) with the briefing's filters."""
+    env = template_environment(user_templates=True)
+    env.filters.update(change=briefing_notes.change_text, rate=briefing_notes.rate_text, more=more_text,
+                       cut=shown_and_more)
     return env
 
 
@@ -244,6 +243,7 @@ def render_html(figures: BriefingFigures, map_png: bytes | None, chart_png: byte
         f=figures, period=period_phrase(figures), generated=to_local(figures.generated_at),
         since=since_phrase(figures), map_src=_data_uri(map_png), chart_src=_data_uri(chart_png),
         font_base=font_base, today=ru.long_date(to_local(figures.period_end)),
+        notes_shown=NOTES_SHOWN, warnings_shown=WARNINGS_SHOWN,
     )
 
 

@@ -70,7 +70,10 @@ def _lines(store: Store, ids: list[int], hour: dict[int, int], previous: dict[in
 
 def incident_figures(store: Store, start: datetime,
                      end: datetime) -> tuple[IncidentFigures, tuple[IncidentLine, ...], tuple[IncidentLine, ...]]:
-    """Counts, new incidents and growing ones (more messages than in the hour before) for [start, end)."""
+    """Counts, new incidents and growing ones (more messages than in the hour before) for [start, end).
+
+    The lists are whole; the briefing shows the first ``LIST_LIMIT`` and «и ещё N» for the rest.
+    """
     not_merged = Incident.merged_into.is_(None)
     figures = IncidentFigures(
         open=_count(store, not_merged, Incident.first_seen < end, Incident.status.not_in(CLOSED_STATUSES)),
@@ -83,8 +86,8 @@ def incident_figures(store: Store, start: datetime,
     with store.engine.connect() as conn:
         new_ids = list(conn.execute(select(Incident.id).where(
             not_merged, Incident.first_seen >= start, Incident.first_seen < end)).scalars())
-    new = sorted(_lines(store, new_ids, hour, previous), key=lambda line: (-line.hour, line.id))[:LIST_LIMIT]
+    new = sorted(_lines(store, new_ids, hour, previous), key=lambda line: (-line.hour, line.id))
     growing_ids = [i for i, n in hour.items() if n >= MIN_GROWTH and n > previous.get(i, 0) and i not in new_ids]
     growing = sorted(_lines(store, growing_ids, hour, previous),
-                     key=lambda line: (-(line.hour - line.previous), line.id))[:LIST_LIMIT]
+                     key=lambda line: (-(line.hour - line.previous), line.id))
     return figures, tuple(new), tuple(growing)

@@ -57,6 +57,11 @@ def representative(rows: Sequence[MessageRow], names: Sequence[str], per_topic: 
     return tuple(quotes)
 
 
+def topic_count(rows: Sequence[MessageRow]) -> int:
+    """How many complaint categories ``rows`` hold (``top_topics`` shows the first few)."""
+    return len({row.category for row in rows if row.category != "other"})
+
+
 def top_topics(rows: Sequence[MessageRow], limit: int = 3, per_topic: int = 3) -> tuple[Topic, ...]:
     """The ``limit`` most frequent complaint categories of ``rows`` with their quotes."""
     names = sorted({row.author for row in rows if row.author})

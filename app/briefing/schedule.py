@@ -6,18 +6,13 @@ by a test (``ManualClock``) or by the scenario clock of a drill.
 
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Protocol
 
-from sqlalchemy import select
-
 from app.common.timeutil import as_utc, floor_local_hour, to_local
+from app.settings import load_settings, save_settings, with_values
 from app.store.engine import Store
-from app.store.models import Setting
-
-SETTING_KEY = "briefing_schedule"
 
 
 class Clock(Protocol):
@@ -78,18 +73,14 @@ def period_end_for(run_at: datetime) -> datetime:
 
 
 def load_schedule(store: Store) -> BriefingSchedule:
-    """The configured schedule (Setting ``briefing_schedule``, JSON) or every hour at :00."""
-    with store.engine.connect() as conn:
-        raw = conn.execute(select(Setting.value).where(Setting.key == SETTING_KEY)).scalar()
-    if not raw:
-        return BriefingSchedule()
-    data = json.loads(raw)
-    return BriefingSchedule(int(data.get("minute", 0)), int(data.get("every_hours", 1)),
-                            bool(data.get("enabled", True)))
+    """The configured schedule from the typed settings (``briefing_minute``, ``briefing_every_hours``,
+    ``briefing_enabled``); the key earlier versions stored is folded in by ``app.settings``."""
+    settings = load_settings(store)
+    return BriefingSchedule(settings.briefing_minute, settings.briefing_every_hours, settings.briefing_enabled)
 
 
 def save_schedule(store: Store, schedule: BriefingSchedule) -> None:
-    """Store ``schedule`` for every workstation of the centre."""
-    value = json.dumps({"minute": schedule.minute, "every_hours": schedule.every_hours, "enabled": schedule.enabled})
-    with store.session() as session:
-        session.merge(Setting(key=SETTING_KEY, value=value))
+    """Store ``schedule`` in the settings, for every workstation of the centre."""
+    save_settings(store, with_values(load_settings(store), {
+        "briefing_minute": schedule.minute, "briefing_every_hours": schedule.every_hours,
+        "briefing_enabled": schedule.enabled}))

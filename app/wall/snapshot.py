@@ -65,11 +65,13 @@ def _hotspot(store: Store, start: datetime, end: datetime) -> Hotspot | None:
     return Hotspot(row[0], int(row[1]), float(row[2]), float(row[3])) if row else None
 
 
-def significant(rows: list[MessageRow], limit: int) -> tuple[MessageRow, ...]:
-    """Latest messages that name a place, at most two per settlement (variety on the ticker)."""
+def significant(rows: list[MessageRow], limit: int, since: datetime | None = None) -> tuple[MessageRow, ...]:
+    """Latest messages (since ``since``) that name a place, at most two per settlement (variety on the ticker)."""
     seen: Counter[str] = Counter()
     picked = []
     for row in rows:
+        if since is not None and row.published_at < since:
+            continue
         if row.settlement and row.category != "other" and seen[row.settlement] < 2:
             seen[row.settlement] += 1
             picked.append(row)
@@ -84,6 +86,7 @@ def wall_snapshot(store: Store, now: datetime, crisis_start: datetime | None = N
         kpi=kpi_figures(store, now, crisis_start, calendar),
         last_day=count_in(store, floor_hour(now) - timedelta(hours=23), now),
         hotspot=_hotspot(store, now - timedelta(hours=3), now),
-        ticker=significant(latest_messages(store, 60), 12),
+        ticker=significant([r for r in latest_messages(store, 60) if r.published_at <= now], 12,
+                           since=now - timedelta(hours=24)),
         alerts=tuple(alert.text for alert in detect_spikes(store, now)[:3]),
     )

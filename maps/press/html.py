@@ -10,7 +10,6 @@ and the page script puts them into the DOM with ``textContent``.
 
 from __future__ import annotations
 
-import json
 import re
 from collections.abc import Sequence
 from dataclasses import asdict
@@ -18,14 +17,15 @@ from datetime import datetime
 from functools import lru_cache
 from pathlib import Path
 
-from jinja2 import Environment, FileSystemLoader, select_autoescape
 from markupsafe import Markup
 
-from app.common.paths import resources_dir, web_modules_dir
+from app.common.paths import web_modules_dir
+from app.common.templates import template_environment
 from app.common.timeutil import to_local
 from app.ops.assistance import KINDS, STATUSES, AssistanceRow
 from app.ops.assistance_export import export_html, points_phrase
 from maps.page.assets import static_dir
+from maps.page.script import script_json
 from maps.press.basemap import press_basemap
 
 TEMPLATE = "press_map.html.j2"
@@ -42,8 +42,7 @@ def json_block(value: object) -> Markup:
 
     ``<``, ``>`` and ``&`` can only occur inside JSON strings, where ``\\u003c`` means the same.
     """
-    text = json.dumps(value, ensure_ascii=False, separators=(",", ":"))
-    return Markup(text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026"))
+    return Markup(script_json(value, ascii_only=False, compact=True))
 
 
 def _inline(text: str) -> Markup:
@@ -83,12 +82,6 @@ def page_config() -> dict:
             "statuses": dict(STATUSES)}
 
 
-@lru_cache(maxsize=1)
-def _environment() -> Environment:
-    loader = FileSystemLoader(str(resources_dir() / "templates"))
-    return Environment(loader=loader, autoescape=select_autoescape(["j2", "html"]))
-
-
 def press_html(points: Sequence[AssistanceRow], title: str, generated_at: datetime,
                region_code: str = "") -> str:
     """The complete standalone HTML page: map, legend and the list of ``points``."""
@@ -100,7 +93,7 @@ def press_html(points: Sequence[AssistanceRow], title: str, generated_at: dateti
         "points_json": json_block([_point(p) for p in points]), "config_json": json_block(page_config()),
         "basemap_json": json_block(press_basemap(region_code, points)),
     }
-    return _environment().get_template(TEMPLATE).render(**context)
+    return template_environment(user_templates=False).get_template(TEMPLATE).render(**context)
 
 
 def write_press_html(points: Sequence[AssistanceRow], path: str | Path, title: str, generated_at: datetime,

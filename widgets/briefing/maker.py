@@ -18,6 +18,7 @@ from PySide6.QtCore import QObject, Signal
 from app.briefing.archive import previous_figures, record_briefing
 from app.briefing.docx import write_docx
 from app.briefing.figures import BriefingFigures, compute_figures, render_html
+from app.common.files import OutputError
 from app.common.paths import data_dir
 from app.common.timeutil import floor_hour, to_local
 from app.ops.deadlines import WorkCalendar
@@ -135,8 +136,8 @@ class BriefingMaker(QObject):
             return
         self._renderer.render(html, path)
 
-    def _on_pdf_finished(self, path: str, ok: bool) -> None:
-        self._format_done("pdf", path if ok else None, None if ok else f"QtWebEngine не записал файл {path}")
+    def _on_pdf_finished(self, path: str, error: str) -> None:
+        self._format_done("pdf", None if error else path, error or None)
 
     def _format_done(self, fmt: str, path: str | None, error: str | None) -> None:
         run = self._run
@@ -189,4 +190,9 @@ class BriefingMaker(QObject):
 
 
 def _describe(exc: BaseException) -> str:
-    return f"{type(exc).__name__}: {exc}"
+    """One Russian sentence for the operator: ``OutputError`` and ours carry it; others keep only their text."""
+    if isinstance(exc, OutputError):
+        return str(exc)
+    if isinstance(exc, OSError):
+        return f"ошибка записи: {exc.strerror or exc}"
+    return str(exc) or "непредвиденная ошибка"

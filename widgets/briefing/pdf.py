@@ -1,14 +1,20 @@
-"""HTML to PDF through QtWebEngine's printToPdf, with bundled fonts loaded first."""
+"""HTML to PDF through QtWebEngine's printToPdf, with bundled fonts loaded first.
+
+The PDF comes back as bytes and is written with ``app.common.files.write_bytes_atomic``:
+the file appears whole or not at all, and on a full disk the previous file stays and
+``finished`` carries one Russian sentence.
+"""
 
 from __future__ import annotations
 
 import itertools
 from pathlib import Path
 
-from PySide6.QtCore import QMarginsF, QObject, QTimer, Signal
+from PySide6.QtCore import QByteArray, QMarginsF, QObject, QTimer, Signal
 from PySide6.QtGui import QPageLayout, QPageSize
 from PySide6.QtWebEngineCore import QWebEnginePage
 
+from app.common.files import OutputError, write_bytes_atomic
 from maps.qt.web import WebContext
 
 FONT_POLL_MS = 50
@@ -24,9 +30,9 @@ def a4_layout() -> QPageLayout:
 
 
 class PdfRenderer(QObject):
-    """Renders one HTML document to a PDF file; emits ``finished(path, ok)``."""
+    """Renders one HTML document to a PDF file; emits ``finished(path, error)`` (error "" when written)."""
 
-    finished = Signal(str, bool)
+    finished = Signal(str, str)
     _ids = itertools.count(1)
 
     def __init__(self, context: WebContext, parent: QObject | None = None) -> None:
@@ -41,12 +47,11 @@ class PdfRenderer(QObject):
         self._polls = 0
         self._page = QWebEnginePage(self._context.profile, self)
         self._page.loadFinished.connect(self._on_page_loaded)
-        self._page.pdfPrintingFinished.connect(self._on_pdf_printed)
         self._page.load(self._context.pages.put(f"briefing-{next(self._ids)}.html", html))
 
     def _on_page_loaded(self, ok: bool) -> None:
         if not ok:
-            self._finish(False)
+            self._finish("страница справки не загрузилась")
             return
         self._poll_fonts()
 
@@ -58,15 +63,24 @@ class PdfRenderer(QObject):
         self._polls += 1
         if status == "loaded" or self._polls >= FONT_WAIT_LIMIT:
             assert self._page is not None
-            self._page.printToPdf(self._path, a4_layout())
+            self._page.printToPdf(self._on_pdf_bytes, a4_layout())
         else:
             QTimer.singleShot(FONT_POLL_MS, self._poll_fonts)
 
-    def _on_pdf_printed(self, path: str, ok: bool) -> None:
-        self._finish(ok and Path(path).exists())
+    def _on_pdf_bytes(self, data: object) -> None:
+        pdf = bytes(data) if isinstance(data, (bytes, bytearray, QByteArray)) else b""
+        if not pdf:
+            self._finish(f"QtWebEngine не смог напечатать справку в PDF: {Path(self._path).name} не записан")
+            return
+        try:
+            write_bytes_atomic(self._path, pdf)
+        except OutputError as exc:  # one Russian sentence already («Нет места на диске: …»)
+            self._finish(str(exc))
+            return
+        self._finish("")
 
-    def _finish(self, ok: bool) -> None:
+    def _finish(self, error: str) -> None:
         page, self._page = self._page, None
         if page is not None:
             page.deleteLater()
-        self.finished.emit(self._path, ok)
+        self.finished.emit(self._path, error)

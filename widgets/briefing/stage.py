@@ -9,7 +9,7 @@ the command-line briefing both render through it.
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 
 from PySide6.QtCore import QBuffer, QByteArray, QIODevice, QObject, Qt, QTimer
@@ -27,7 +27,7 @@ from maps.qt.view import MapView
 from maps.qt.web import WebContext
 from widgets.analytics.hourly_chart import HourlyChart
 
-MAP_SIZE = (1000, 620)
+MAP_SIZE = (1140, 600)  # the proportions of the PDF's map box (180 × 95 mm): nothing is cropped
 CHART_SIZE = (1000, 380)
 POLL_MS = 50
 WAIT_POLLS = 400  # × POLL_MS: give up waiting for every marker after 20 s and take what is drawn
@@ -77,6 +77,11 @@ def hour_scene(store: Store, period_end: datetime, region: Region | None, pack: 
     counts = hourly_counts(store, end - timedelta(hours=24), end)
     values = tuple(choropleth(store, pack, MapWindow(start, end))) if pack is not None else ()
     return BriefingScene(end, rows, counts, region_extent(region, pack) or rows_extent(rows), pack, values)
+
+
+def anonymous(row: MessageRow) -> MessageRow:
+    """What a briefing map needs of a message: place, category, time; no author, text or address."""
+    return replace(row, author=None, address=None, text="")
 
 
 def png_bytes(image: QImage) -> bytes:
@@ -147,7 +152,7 @@ class BriefingStage(QObject):
             self._pack = scene.pack
         elif scene.pack is not None:
             view.set_choropleth(list(scene.choropleth))
-        view.add_messages(list(scene.rows))
+        view.add_messages([anonymous(row) for row in scene.rows])  # no names, texts or addresses in the page
         if scene.extent is not None:
             view.fit_bounds(*scene.extent)  # not animated: the snapshot never catches a zoom in flight
 

@@ -23,4 +23,7 @@ QLabel#TileLabel {{ font-size: 22px; color: {WALL_MUTED}; }}
 QLabel#Ticker {{ background: {WALL_PANEL}; font-size: 28px; padding: 10px 18px; }}
 QLabel#SlideTitle {{ font-size: 40px; font-weight: 700; }}
 QLabel#SlideText {{ font-size: 30px; }}
+QWidget#WallWindow QLabel#WallFeedNote {{ font-size: 24px; color: {WALL_WARN}; }}
+QWidget#WallWindow QLabel#WallEmpty {{ font-size: 56px; font-weight: 700; color: {WALL_WARN}; }}
+QWidget#WallWindow QLabel#WallEmptyText {{ font-size: 30px; color: {WALL_MUTED}; }}
 """

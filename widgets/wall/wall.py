@@ -22,6 +22,7 @@ from app.intake.feed_state import FeedHealth
 from app.queries.messages import MessageRow, messages_by_ids, messages_in
 from app.store import Store
 from app.wall.playlist import VIEW_TITLES, Playlist
+from app.wall.public import public_row
 from app.wall.snapshot import WallSnapshot, wall_snapshot
 from maps.qt.view import MapView
 from maps.qt.web import WebContext
@@ -29,7 +30,7 @@ from widgets.analytics.hourly_chart import HourlyChart
 from widgets.map.map_panel import basemap_spec
 from widgets.tasks.core_bridge import Coalescer, CoreBridge
 from widgets.tasks.worker import DbWorker
-from widgets.wall.panels import KpiTiles, SlidePanel, briefing_lines, focus_lines, ticker_text
+from widgets.wall.panels import ElidedLabel, KpiTiles, SlidePanel, briefing_lines, focus_lines, plain, ticker_text
 from widgets.wall.theme import STYLESHEET, WALL_PANEL
 
 TICK_MS = 1000
@@ -37,6 +38,8 @@ TICKER_EVERY = 6  # seconds per ticker line
 FIGURES_EVERY = 60  # seconds between refreshes of the figures without news
 REFRESH_DELAY_MS = 1000  # coalesce refreshes during bursts
 WALL_WINDOW = timedelta(hours=24)  # the wall shows a day; older markers are dropped
+NO_FEED = "Лента не настроена"
+NO_DATA = "Нет данных за 24 часа"
 
 
 class WallWindow(QWidget):
@@ -51,6 +54,7 @@ class WallWindow(QWidget):
         self.core, self.store, self.worker, self.playlist = core, core.store, worker, playlist or Playlist()
         self.spec, _error = basemap_spec(core, context)
         self.snapshot: WallSnapshot | None = None
+        self.feed_configured = bool(core.settings.feed_url)  # the live source says so too (set_feed_configured)
         self._ticker_rows: tuple[MessageRow, ...] = ()
         self._ticks = 0
         self._build(context, region)
@@ -69,10 +73,13 @@ class WallWindow(QWidget):
     def _build(self, context: WebContext, region: str) -> None:
         self.region_label = self._label(region, "WallRegion")
         self.view_title = self._label(VIEW_TITLES[self.playlist.current.view], "WallViewTitle")
-        self.clock_label = self._label("", "WallClock")
+        self.clock_label = plain(QLabel(to_local(self.clock.now()).strftime("%H:%M")), "WallClock")  # never cut
+        self.feed_note = self._label(NO_FEED, "WallFeedNote", visible=False)
         self.stale_banner = self._label("", "StaleBanner", visible=False)
         self.alert_banner = self._label("", "AlertBanner", visible=False)
         self.ticker = self._label("", "Ticker")
+        self.empty_title = plain(QLabel(), "WallEmpty", wrap=True)
+        self.empty_text = plain(QLabel(), "WallEmptyText", wrap=True)
         self.map_view = MapView(context, self.spec, parent=self)
         self.chart = HourlyChart()
         self.chart.setBackground(WALL_PANEL)
@@ -85,27 +92,37 @@ class WallWindow(QWidget):
         self.side.addWidget(self.briefing_panel)
         self.setLayout(self._layout())
 
-    def _label(self, text: str, name: str, visible: bool = True) -> QLabel:
-        label = QLabel(text)
+    def _label(self, text: str, name: str, visible: bool = True) -> ElidedLabel:
+        """One line of plain text, cut with «…»: nothing it says can widen the wall."""
+        label = ElidedLabel(text)
         label.setObjectName(name)
-        label.setTextFormat(Qt.TextFormat.PlainText)  # public text never renders as rich text
         label.setVisible(visible)
         return label
 
     def _overview_panel(self) -> QWidget:
+        self.figures_box, self.empty_box = QWidget(), QWidget()
+        figures = QVBoxLayout(self.figures_box)
+        figures.addWidget(self.tiles, 1)
+        figures.addWidget(self.chart, 1)
+        empty = QVBoxLayout(self.empty_box)
+        empty.addStretch(1)
+        empty.addWidget(self.empty_title)
+        empty.addWidget(self.empty_text)
+        empty.addStretch(2)
+        self.empty_box.setVisible(False)
         panel = QWidget()
         layout = QVBoxLayout(panel)
-        layout.addWidget(self.tiles, 1)
-        layout.addWidget(self.chart, 1)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addWidget(self.figures_box, 1)
+        layout.addWidget(self.empty_box, 1)
         return panel
 
     def _layout(self) -> QVBoxLayout:
         top = self.top_bar = QHBoxLayout()
-        top.addWidget(self.region_label)
-        top.addStretch(1)
-        top.addWidget(self.view_title)
-        top.addStretch(1)
-        top.addWidget(self.clock_label)
+        top.addWidget(self.region_label, 3)
+        top.addWidget(self.view_title, 2)
+        top.addWidget(self.feed_note, 2)
+        top.addWidget(self.clock_label, 0)
         body = QHBoxLayout()
         body.addWidget(self.map_view, 62)
         body.addWidget(self.side, 38)
@@ -133,7 +150,7 @@ class WallWindow(QWidget):
     def _on_rows(self, rows: list[MessageRow]) -> None:
         start = self.clock.now() - WALL_WINDOW
         self.map_view.prune_before(start)
-        self.map_view.add_messages([row for row in rows if row.published_at >= start])
+        self.map_view.add_messages([public_row(row) for row in rows if row.published_at >= start])
 
     def refresh(self) -> None:
         """Figures, chart and ticker at the clock's now, with the settings' crisis and calendar."""
@@ -148,11 +165,37 @@ class WallWindow(QWidget):
         self.snapshot = snap
         self._ticker_rows = snap.ticker
         self.tiles.show_snapshot(snap)
-        self.focus_panel.show_lines(*focus_lines(snap))
-        self.briefing_panel.show_lines(*briefing_lines(snap))
         self.show_alerts(list(snap.alerts))
-        if not self.ticker.text() and snap.ticker:
+        self._show_empty_state()
+        if snap.ticker and (not self.ticker.text() or self.ticker.text() in (NO_FEED, NO_DATA)):
             self._show_ticker(0)
+
+    # empty states: say plainly that nothing is known, never show calm zeros
+    def empty_state(self) -> tuple[str, list[str]] | None:
+        """(title, lines) when the wall has nothing to show: no feed and no data, or no data in 24 h."""
+        if self.snapshot is None or self.snapshot.last_day:
+            return None
+        if not self.feed_configured:
+            return NO_FEED, ["Источник сообщений не подключён: укажите ленту в настройках или загрузите файлы."]
+        return NO_DATA, ["Источник подключён, но за последние 24 часа сообщений не поступало."]
+
+    def set_feed_configured(self, configured: bool) -> None:
+        """Whether a live source (feed, demo or scenario) feeds this wall; the shell says so at start."""
+        self.feed_configured = configured
+        self._show_empty_state()
+
+    def _show_empty_state(self) -> None:
+        empty, snap = self.empty_state(), self.snapshot
+        if snap is not None:
+            self.focus_panel.show_lines(*(empty or focus_lines(snap)))
+            self.briefing_panel.show_lines(*(empty or briefing_lines(snap)))
+        self.figures_box.setVisible(empty is None)
+        self.empty_box.setVisible(empty is not None)
+        self.feed_note.setVisible(not self.feed_configured and empty is None)
+        if empty is not None:
+            self.empty_title.setText(empty[0])
+            self.empty_text.setText(" ".join(empty[1]))
+            self.ticker.setText(empty[0])
 
     # banners
     def set_feed_state(self, stale: bool, since: datetime | None) -> None:
@@ -168,6 +211,8 @@ class WallWindow(QWidget):
 
     def set_feed_health(self, health: FeedHealth) -> None:
         """The banner follows the feed: stale when no poll succeeded within its threshold."""
+        if not self.feed_configured:
+            self.set_feed_configured(True)
         self.set_feed_state(health.state == "stale", health.last_success_at)
 
     def show_alerts(self, texts: list[str]) -> None:
