@@ -38,6 +38,10 @@ CODES = ("power", "water", "heating", "gas", "storm", "flood", "roads", "waste",
 KRASNODAR = (43.5, 37.3, 46.8, 41.5)  # south, west, north, east
 RESULT = "RESULT "
 LEGACY_JS = ROOT / "bench" / "legacy" / "opershtab_markercluster.js"
+LEGACY_PAGE_JS = [("jquery", "app://assets/jquery/dist/jquery.min.js"),
+                  ("bootstrap", "app://assets/bootstrap/dist/js/bootstrap.bundle.min.js"),
+                  ("awesome_markers", "app://assets/leaflet.awesome-markers/dist/leaflet.awesome-markers.js")]
+LEGACY_PAGE_CSS = [("awesome_markers_css", "app://assets/leaflet.awesome-markers/dist/leaflet.awesome-markers.css")]
 TIMED = ("first_paint_s", "append_ms", "window_ms", "zoom_ms", "renderer_mb", "index_s")
 
 
@@ -229,6 +233,7 @@ class LegacyPage:
         from app.region import region
         from maps.page import assets
         from maps.page.build import OfflineMap, page_config, spec_for
+        from maps.page.script import script_json
         from maps.qt.web import WebContext
         from widgets.shell.qtapp import create_application, spin_until
 
@@ -239,11 +244,16 @@ class LegacyPage:
         create_application(headless=True)
         self.spin = spin_until
         spec = spec_for(region("RU-KDA"))
-        fmap = OfflineMap(location=spec.center, zoom_start=spec.zoom, tiles=None, prefer_canvas=True, maxZoom=18)
+
+        class LegacyMap(OfflineMap):  # folium's default scripts and styles, as the old page loaded them
+            default_js = (*assets.LEAFLET_JS, *LEGACY_PAGE_JS)
+            default_css = (*assets.LEAFLET_CSS, *LEGACY_PAGE_CSS)
+
+        fmap = LegacyMap(location=spec.center, zoom_start=spec.zoom, tiles=None, prefer_canvas=True, maxZoom=18)
         options = {"chunkedLoading": False, "maxClusterRadius": 60, "disableClusteringAtZoom": 16}
         cluster = Cluster(name="Сообщения", options=options).add_to(fmap)
         html = fmap.get_root().render()
-        config = json.dumps(page_config(spec), ensure_ascii=True).replace("</", "<\\/")
+        config = script_json(page_config(spec))
         script = LEGACY_JS.read_text(encoding="utf-8").replace("</", "<\\/")
         init = (f"<script>{script}</script><script>opershtab.init({{map: {fmap.get_name()}, "
                 f"cluster: {cluster.get_name()}, config: {config}}});</script>")

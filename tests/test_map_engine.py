@@ -128,6 +128,48 @@ def test_appends_windows_and_filters_change_exactly_the_expected_points(qtbot, w
         assert mix == Counter(r.category for r in rows if keep(r))
 
 
+def test_the_wall_prunes_appends_and_plays_back_on_the_same_page(qtbot, web_context, fixture_store):
+    """Indexed path: pruning, live appends and a playback of windows change exactly the expected points;
+    the page is never rebuilt (a mark set in it survives) and the heat layer and choropleth stay."""
+    import shapely
+
+    from app.queries.map import ChoroplethValue
+    from app.region.packs import Municipality, RegionPack
+
+    rows = messages_after(fixture_store, 0)
+    view = _loaded(qtbot, web_context, fixture_store, index=True)
+    _name, lat, lon = PLACES[0]
+    pack = RegionPack("test", Path("test.geojson"), None,
+                      (Municipality("__proto__", shapely.box(lon - 0.1, lat - 0.1, lon + 0.1, lat + 0.1), 1000, 2025),))
+    view.set_region_pack(pack, [ChoroplethValue("__proto__", 5, 1000)])
+    view.set_layer_visible("heat", True)
+    view.run_script("window.__samePage = 'yes';")
+    qtbot.waitUntil(lambda: page_value(qtbot, view, "opershtab.stats().choropleth_painted") == 1)
+    cut = FIXTURE_START + timedelta(hours=2)
+    view.prune_before(cut)
+    kept = [r for r in rows if r.published_at >= cut]
+    wait_markers(qtbot, view, len(kept))
+    assert page_value(qtbot, view, "opershtab.visibleIds()") == _ids(kept, lambda r: True)
+    fresh = [MessageRow(10_000 + i, FIXTURE_START + timedelta(hours=3, minutes=30 + i), "t", "a", "новое", None,
+                        None, None, "gas", lat + 0.001 * i, lon) for i in range(7)]
+    view.add_messages(fresh)  # live: after the prune, into the small index merged at draw time
+    wait_markers(qtbot, view, len(kept) + len(fresh))
+    everything = kept + fresh
+    for hours in (1, 2, 3, 4):  # playback: the window grows an hour at a time
+        window = MapWindow(FIXTURE_START, FIXTURE_START + timedelta(hours=hours))
+        view.set_filter(window)
+        expected = _ids(everything, lambda r, w=window: w.start <= r.published_at < w.end)
+        qtbot.waitUntil(lambda e=expected: page_value(qtbot, view, "opershtab.stats().drawn") == len(e))
+        assert page_value(qtbot, view, "opershtab.visibleIds()") == expected
+        assert page_value(qtbot, view, "opershtab.stats().heat") == len(expected)
+    assert page_value(qtbot, view, "opershtab.stats().indexed") == len(kept) + len(fresh)
+    stats = page_value(qtbot, view, "opershtab.stats()")
+    assert stats["choropleth_painted"] == 1 and "choropleth" in stats["layers_on"]
+    assert page_value(qtbot, view, "document.querySelectorAll('canvas.leaflet-heatmap-layer').length") == 1
+    assert page_value(qtbot, view, "window.__samePage") == "yes"
+    assert stats["errors"] == 0 and view.console_errors == [] and web_context.guard.blocked_count == 0
+
+
 def test_update_moves_a_message_between_categories_and_places(qtbot, web_context, fixture_store):
     view = _loaded(qtbot, web_context, fixture_store, index=True)
     row = messages_after(fixture_store, 0)[0]
@@ -319,3 +361,18 @@ def test_detail_store_keeps_the_latest_and_forgets_pruned():
     assert store.get(10) == {"author": "автор 10", "settlement": "Сочи", "address": None, "text": "текст 10"}
     store.prune_before((start + timedelta(minutes=8)).timestamp() * 1000)
     assert len(store) == 3 and store.get(7) is None and store.get(8) is not None
+
+
+def test_script_json_is_the_one_safe_literal():
+    """maps.page.script.script_json: nothing can close a <script>, separators and lone surrogates escaped."""
+    from maps.page.script import script_json
+
+    value = {"t": "</script><!-- <b>&amp;</b> строка\u2028другая\u2029", "n": [1.5, None]}
+    for ascii_only in (True, False):
+        text = script_json(value, ascii_only=ascii_only)
+        assert not any(c in text for c in "<>&\u2028\u2029") and json.loads(text) == value
+    assert "строка" in script_json(value, ascii_only=False) and script_json(value).isascii()
+    assert script_json(["\ud800"], ascii_only=False) == '["\\ud800"]'
+    assert script_json({"a": 1}, compact=True) == '{"a":1}'
+    with pytest.raises(ValueError):
+        script_json([math.nan], allow_nan=False)

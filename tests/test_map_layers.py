@@ -36,6 +36,8 @@ def test_time_window_and_categories_filter_markers_and_heat(qtbot, web_context, 
     wait_markers(qtbot, view, fixture_total())
     view.set_filter(_hour(2))
     qtbot.waitUntil(lambda: page_value(qtbot, view, "opershtab.stats().visible") == fixture_total(2))
+    # counted at once, drawn (and the heat fed) in the next animation frame
+    qtbot.waitUntil(lambda: page_value(qtbot, view, "opershtab.stats().clustered") == fixture_total(2))
     stats = page_value(qtbot, view, "opershtab.stats()")
     assert stats["clustered"] == stats["heat"] == fixture_total(2) == len(window_points(fixture_store, _hour(2)))
     view.set_filter(_hour(2, ["power"]))

@@ -8,9 +8,8 @@ and ``pages`` (generated HTML held in memory).
 
 from __future__ import annotations
 
+import importlib.util
 from pathlib import Path
-
-import folium
 
 from app.common.paths import generated_dir, resources_dir, web_modules_dir
 
@@ -22,17 +21,14 @@ PAGES = f"{SCHEME}://pages/"
 GENERATED = f"{SCHEME}://generated/"
 TILES = f"{SCHEME}://tiles/"
 
-LEAFLET_JS = [
-    ("leaflet", ASSETS + "leaflet/dist/leaflet.js"),
-    ("jquery", ASSETS + "jquery/dist/jquery.min.js"),
-    ("bootstrap", ASSETS + "bootstrap/dist/js/bootstrap.bundle.min.js"),
-    ("awesome_markers", ASSETS + "leaflet.awesome-markers/dist/leaflet.awesome-markers.js"),
-]
+# folium's defaults trimmed to what the page uses: no jQuery, Bootstrap JS or AwesomeMarkers (icons are
+# drawn on our canvas; every script parsed delays the page's first frame). Bootstrap's CSS stays for the
+# look of popups and legends, Font Awesome for the category icons.
+LEAFLET_JS = [("leaflet", ASSETS + "leaflet/dist/leaflet.js")]
 LEAFLET_CSS = [
     ("leaflet_css", ASSETS + "leaflet/dist/leaflet.css"),
     ("bootstrap_css", ASSETS + "bootstrap/dist/css/bootstrap.min.css"),
     ("awesome_markers_font_css", ASSETS + "@fortawesome/fontawesome-free/css/all.min.css"),
-    ("awesome_markers_css", ASSETS + "leaflet.awesome-markers/dist/leaflet.awesome-markers.css"),
 ]
 # supercluster's bundle carries kdbush; the index script also runs in the page's worker.
 POINTS_JS = [
@@ -61,7 +57,11 @@ def static_dir() -> Path:
 
 
 def folium_dir() -> Path:
-    return Path(folium.__file__).resolve().parent / "templates"
+    """folium's shipped files, found without importing folium (its import costs start-up time)."""
+    spec = importlib.util.find_spec("folium")
+    if spec is None or spec.origin is None:
+        raise ModuleNotFoundError("folium")
+    return Path(spec.origin).resolve().parent / "templates"
 
 
 def roots() -> dict[str, Path]:

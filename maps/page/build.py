@@ -7,7 +7,6 @@ text, authors and addresses are pushed as JSON and put into the DOM with
 
 from __future__ import annotations
 
-import json
 import math
 from dataclasses import dataclass
 from typing import ClassVar
@@ -23,6 +22,7 @@ from app.common.timeutil import local_zone
 from app.region import GeodataMissingError, Region, basemap_available, region_bounds, region_outline, regions_near
 from app.region.spatial import region_features
 from maps.page import assets
+from maps.page.script import script_json
 
 
 class OfflineMap(folium.Map):
@@ -52,7 +52,7 @@ class PageBridge(JSCSSMixin, MacroElement):
         super().__init__()
         self._name = "PageBridge"
         self.map_name = map_name
-        self.config_json = json.dumps(config, ensure_ascii=True).replace("</", "<\\/")
+        self.config_json = script_json(config)  # inlined into the page's <script>
 
 
 CATEGORY_ICONS = {

@@ -2,19 +2,14 @@
 
 from __future__ import annotations
 
-import json
 from collections.abc import Sequence
 
 from app.ops.assistance import AssistanceRow, to_feature
 from app.queries.map import ChoroplethValue, IncidentRow, MapWindow, choropleth_json
 from app.region.packs import RegionPack
+from maps.page.script import script_json as _js
 
 LAYER_NAMES = ("messages", "heat", "incidents", "choropleth", "assistance", "basemap", "settlements", "raster")
-
-
-def _js(value: object) -> str:
-    """JSON is a JS literal; ASCII-only keeps U+2028 and friends escaped."""
-    return json.dumps(value, ensure_ascii=True)
 
 
 def filter_json(window: MapWindow | None) -> str:

@@ -7,18 +7,16 @@ pairs, so no name ever becomes a key of a JavaScript object.
 
 from __future__ import annotations
 
-import json
 from collections.abc import Sequence
+from functools import partial
 
 from app.ops.overlays import OverlayRow
 from app.queries.warnings import WarningRow, until_text
+from maps.page.script import script_json
 
 MAX_SHOWN_PROPERTIES = 8
 
-
-def _js(value: object) -> str:
-    """JSON is a JS literal; ASCII-only keeps U+2028 and friends escaped, and no ``</script>`` survives."""
-    return json.dumps(value, ensure_ascii=True, allow_nan=False).replace("</", "<\\/")
+_js = partial(script_json, allow_nan=False)  # coordinates from files: NaN is refused, not drawn
 
 
 def _pairs(properties: object) -> list[list[object]]:

@@ -8,22 +8,15 @@ and crosses only for the one popup that opens (``details_json``).
 from __future__ import annotations
 
 import base64
-import json
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
 import numpy as np
 
 from app.queries.messages import MessageRow
+from maps.page.script import script_json
 
-# JSON is a JS literal except for these two line separators in older engines; escape them anyway.
-_SEPARATORS = {0x2028: "\\u2028", 0x2029: "\\u2029"}
 _SCALE = float(1 << 30)  # supercluster 9's Int32 encoding of Web Mercator [0, 1] coordinates
-
-
-def _js(value: object) -> str:
-    """JSON as a script literal: ASCII only, so no separator or lone surrogate crosses raw."""
-    return json.dumps(value, ensure_ascii=True)
 
 
 @dataclass(frozen=True)
@@ -90,7 +83,7 @@ class PointBatch:
     def script(self, function: str) -> str:
         """``function(meta, "base64")`` as a script; the block is plain ASCII, the meta ASCII JSON."""
         meta, data = self.payload()
-        return f'{function}({_js(meta)}, "{base64.b64encode(data).decode("ascii")}");'
+        return f'{function}({script_json(meta)}, "{base64.b64encode(data).decode("ascii")}");'
 
 
 def mercator(lat: np.ndarray, lon: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -105,7 +98,7 @@ def mercator(lat: np.ndarray, lon: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
 
 def details_json(value: Mapping[str, object] | None) -> str:
     """A popup's details as a script literal (``null`` when unknown)."""
-    return _js(dict(value) if value is not None else None)
+    return script_json(dict(value) if value is not None else None)
 
 
 def point(row: MessageRow) -> dict[str, object]:
@@ -129,11 +122,4 @@ def points_json(rows: Iterable[MessageRow]) -> str:
     Not ASCII-escaped: Cyrillic as ``\\uXXXX`` made the 50,000-message payload 2.5 times larger.
     """
     data = [point(r) for r in rows if r.lat is not None and r.lon is not None]
-    text = json.dumps(data, ensure_ascii=False)
-    if "\u2028" in text or "\u2029" in text:
-        text = text.translate(_SEPARATORS)
-    try:
-        text.encode("utf-8")
-    except UnicodeEncodeError:  # a lone surrogate cannot cross into the page unescaped
-        return json.dumps(data, ensure_ascii=True)
-    return text
+    return script_json(data, ascii_only=False)

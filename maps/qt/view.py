@@ -25,6 +25,7 @@ from maps.page.build import MapSpec, build_page
 from maps.page.details import Details, DetailStore
 from maps.page.overlays import overlays_json, warnings_json
 from maps.page.points import PointBatch, details_json
+from maps.page.script import script_json
 from maps.qt.web import WebContext
 
 PAINT_POLL_MS = 20
@@ -182,8 +183,7 @@ class MapView(QWebEngineView):
             self._blocks += 1
             meta, data = batch.payload()
             url = self._context.pages.put_block(f"points-{id(self)}-{self._blocks}.bin", data)
-            self.run_script(f"opershtab.loadPoints({json.dumps(meta, ensure_ascii=True)}, "
-                            f"{json.dumps(url.toString(), ensure_ascii=True)});")
+            self.run_script(f"opershtab.loadPoints({script_json(meta)}, {script_json(url.toString())});")
         elif len(batch):
             self.run_script(batch.script("opershtab.addPoints"))
 

@@ -17,7 +17,10 @@
     return node;
   }
 
-  function kindOf(config, code) { return config.kinds[code] || config.kinds.other; }
+  // A point's kind comes from outside: looked up as an own key only («__proto__» is «other»).
+  function kindOf(config, code) {
+    return Object.prototype.hasOwnProperty.call(config.kinds, code) ? config.kinds[code] : config.kinds.other;
+  }
 
   // --- basemap: neighbours, the region, towns ---
   function addBasemap(map, base) {
@@ -54,7 +57,8 @@
   function addPoints(map, points, config) {
     points.forEach(function (p, i) {
       var icon = L.divIcon({ className: "press-marker", iconSize: [26, 26], iconAnchor: [13, 13],
-        html: badge(i + 1, kindOf(config, p.kind).color, p.status) });
+        html: badge(i + 1, kindOf(config, p.kind).color,
+                    Object.prototype.hasOwnProperty.call(config.statuses, p.status) ? p.status : "open") });
       var marker = L.marker([p.lat, p.lon], { icon: icon, title: "", keyboard: true,
         zIndexOffset: p.status === "closed" ? -100 : 0 });
       marker.bindPopup(function () { return popupNode(p, i + 1); });
@@ -100,10 +104,10 @@
   }
 
   function buildLegend(node, points, config) {
-    var used = {};
-    points.forEach(function (p) { used[p.kind] = true; });
+    var used = new Set();
+    points.forEach(function (p) { used.add(String(p.kind)); });
     node.appendChild(el("div", "press-legend-title", "Тип пункта"));
-    Object.keys(config.kinds).filter(function (k) { return used[k] || !points.length; }).forEach(function (k) {
+    Object.keys(config.kinds).filter(function (k) { return used.has(k) || !points.length; }).forEach(function (k) {
       node.appendChild(legendRow(badge("", config.kinds[k].color, "open"), config.kinds[k].label));
     });
     node.appendChild(el("div", "press-legend-title", "Состояние"));
