@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import json
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 from app.intake.files import import_files
+from app.intake.writer import Incoming, store_incoming
 from app.queries.messages import messages_after
 from drills.core import Checks, counts, drill, integrity, temp_store
 from tests.test_injection import PAYLOADS
@@ -84,3 +86,68 @@ def oversized(checks: Checks) -> None:
             checks.note(f"invalid encodings: {exc.__class__.__name__}: {exc}")
             checks.check("кодиров" in str(exc) or "UTF" in str(exc), "the broken file is refused with a clear reason")
         checks.check(integrity(store) == "ok" and counts(store)[0] >= 1, "database intact")
+
+
+KEY_NAMES = ["__proto__", "constructor", "prototype", "toString", "valueOf", "hasOwnProperty", "length",
+             "__defineGetter__", "isPrototypeOf", "then"]
+
+
+def _key_named(store: object) -> list:
+    start = datetime(2026, 11, 24, 9, 0, tzinfo=UTC)
+    items = [Incoming("hostile", f"Нет света, дом {n}", start + timedelta(minutes=n), external_id=f"n{n}",
+                      lat=45.033 + (n % 10) * 0.001, lon=38.975 + (n // 10) * 0.0015, category="power")
+             for n in range(50)]
+    items += [Incoming(code, f"категория {i}", start + timedelta(minutes=i), external_id=f"c{i}", lat=45.037,
+                       lon=38.978, category=code, author=code, settlement=code)
+              for i, code in enumerate(KEY_NAMES)]
+    store_incoming(store, items)  # type: ignore[arg-type]
+    return messages_after(store, 0)  # type: ignore[arg-type]
+
+
+def _page(view: object, expression: str) -> object:
+    from widgets.shell.qtapp import spin_until
+
+    box: list = []
+    view.evaluate(expression, box.append)  # type: ignore[attr-defined]
+    spin_until(lambda: bool(box), 10)
+    return box[0] if box else None
+
+
+@drill("hostile: categories named like JavaScript object keys", f"50 messages and {len(KEY_NAMES)} more whose "
+       "category, source, author and settlement are __proto__, constructor, …; the map at street zoom next to them")
+def key_names(checks: Checks) -> None:
+    from maps.qt.view import MapView
+    from maps.qt.web import WebContext
+    from widgets.shell.qtapp import create_application, spin_until, teardown
+
+    with temp_store() as (store, _tmp):
+        rows = _key_named(store)
+        create_application(headless=True)
+        context = WebContext()
+        view = MapView(context)
+        view.resize(1000, 700)
+        view.show()
+        spin_until(lambda: view.is_ready, 60)
+        view.add_messages(rows)
+        view.set_filter(None)
+        stats: dict = {}
+        spin_until(lambda: view.stats(lambda s: stats.update(s or {})) or stats.get("markers") == len(rows), 30)
+        lat, lon, zoom = 45.0375, 38.978, 16
+        frame: list = []
+
+        def there() -> bool:
+            view.run_script(f"opershtab.setView({lat}, {lon}, {zoom});")
+            shown = _page(view, "opershtab.stats()") or {}
+            centre = shown.get("frame_center") or [0, 0]  # type: ignore[union-attr]
+            return shown.get("frame_zoom") == zoom and abs(centre[0] - lat) < 1e-6  # type: ignore[union-attr]
+
+        spin_until(there, 20)
+        frame = list(_page(view, "opershtab.frame()") or [])  # type: ignore[call-overload]
+        drawn, singles = sum(i["count"] for i in frame), sum(1 for i in frame if i["id"] is not None)
+        categories = [_page(view, f"opershtab.categoryOf({r.id})") for r in rows if r.text.startswith("категория")]
+        checks.note(f"street zoom {zoom}: {drawn} of {len(rows)} messages drawn, {singles} as single icons; "
+                    f"categories read back: {categories[:4]}…")
+        checks.check(drawn == len(rows), f"every message drawn at street zoom ({drawn} of {len(rows)})")
+        checks.check(singles >= 45, f"the 50 neighbours stand apart as single icons ({singles})")
+        checks.check(categories == KEY_NAMES, "each key-named category is kept as data, not looked up as a key")
+        teardown(context, view)

@@ -133,15 +133,19 @@ def hostile_text(checks: Checks) -> None:
 
 
 CHILD = """
-import json, resource, sys, time
+import json, sys, time
 from app.ops.overlay_files import OverlayError, read_overlay
+def peak_mb():  # this process's own high-water mark (ru_maxrss would include the parent's, kept across exec)
+    for line in open('/proc/self/status'):
+        if line.startswith('VmHWM:'):
+            return int(line.split()[1]) / 1024
+    return 0.0
 started = time.monotonic()
 try:
     read_overlay(sys.argv[1]); reason = None
 except OverlayError as exc:
     reason = str(exc)
-print(json.dumps({"reason": reason, "seconds": time.monotonic() - started,
-                  "peak_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024}))
+print(json.dumps({"reason": reason, "seconds": round(time.monotonic() - started, 3), "peak_mb": round(peak_mb())}))
 """
 
 

@@ -26,6 +26,7 @@ from drills import (  # noqa: E402, F401
     memory_drills,
     outage_drills,
     output_drills,
+    pack_drills,
     pg_drills,
     storage_drills,
 )

@@ -15,7 +15,8 @@ from sqlalchemy import func, select
 from app.demo.feed_server import ScenarioFeed, start_feed_server
 from app.demo.simulator import StormScenario
 from app.intake import Pipeline
-from app.intake.feed import DEFAULT_FIELDS, FeedConfig, FeedPoller, backoff_delay
+from app.intake.backoff import Backoff, backoff_delay
+from app.intake.feed import DEFAULT_FIELDS, FeedConfig, FeedPoller
 from app.intake.feed_state import feed_health, load_state
 from app.intake.quarantine import list_quarantine
 from app.store.models import Message
@@ -147,6 +148,11 @@ def test_stale_after_three_intervals_without_success(store):
 
 def test_backoff_is_exponential_and_capped():
     assert [backoff_delay(i, 0.5, 4.0) for i in range(6)] == [0.5, 1.0, 2.0, 4.0, 4.0, 4.0]
+    assert backoff_delay(10_000, 0.5, 4.0) == 4.0  # no overflow however long a source keeps failing
+    pauses = Backoff(60.0, 600.0)  # the window's source threads: the interval, doubled while failing
+    assert [pauses.next_delay() for _ in range(5)] == [60.0, 120.0, 240.0, 480.0, 600.0]
+    pauses.reset()
+    assert pauses.next_delay() == 60.0
 
 
 # --- `since` mode: the cursor is the latest item time, sent back as the server wrote it ---

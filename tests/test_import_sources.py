@@ -181,3 +181,36 @@ def test_command_line_and_the_core_door_import_alike(tmp_path, kind):
     finally:
         cli.close()
         core.close()
+
+
+@pytest.mark.parametrize("kind", ["a.csv", "b.jsonl", "c.json", "d.geojson", "result.json", "e.xlsx", "f.xml"])
+def test_a_dropped_file_through_the_dialog_imports_as_the_core_door(qtbot, tmp_path, kind):
+    """Drag-and-drop (the window's ``importable_paths``) opens the import dialog: the same rows as the core's door."""
+    from PySide6.QtCore import QMimeData, QUrl
+
+    from widgets.intake.import_dialog import ImportDialog, importable_paths
+    from widgets.tasks.worker import DbWorker
+
+    files = {p.name: p for p in _every_kind(tmp_path)}
+    mime = QMimeData()
+    mime.setUrls([QUrl.fromLocalFile(str(files[kind])), QUrl.fromLocalFile(str(tmp_path / "notes.docx"))])
+    dropped = importable_paths(mime)
+    assert dropped == [files[kind]]  # what the import does not read is not offered
+    dialog_core = Core(open_store(f"sqlite:///{tmp_path / 'dialog.sqlite3'}"))
+    core = Core(open_store(f"sqlite:///{tmp_path / 'core.sqlite3'}"))
+    for each in (dialog_core, core):
+        each.use_region("RU-KDA")
+    worker = DbWorker()
+    try:
+        dialog = ImportDialog(dialog_core, worker, dropped)
+        qtbot.addWidget(dialog)
+        qtbot.waitUntil(lambda: dialog.import_button.isEnabled(), timeout=30000)
+        with qtbot.waitSignal(dialog.imported, timeout=60000) as signal:
+            dialog.import_button.click()
+        summary = core.import_files([files[kind]])
+        assert signal.args[0].line == summary.line
+        assert rows(dialog_core.store) == rows(core.store) and (rows(core.store) or summary.warnings_added == 1)
+    finally:
+        worker.shutdown()
+        dialog_core.close()
+        core.close()

@@ -2,18 +2,17 @@
 
 from __future__ import annotations
 
-import json
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 from sqlalchemy import select, update
 
-from app.intake.cap import active_warnings
 from app.intake.connectors import SourceSpec
 from app.intake.feed_state import feed_health, state_key
 from app.intake.files import import_files
 from app.intake.routes import versions_of
 from app.intake.sources import source_poller
+from app.queries.warnings import active_warnings
 from app.store.models import FeedState, Message, OfficialWarning
 from tests.source_servers import BOT_TOKEN, Open311Server, StaticServer, TelegramServer, tg_update
 
@@ -158,9 +157,9 @@ def test_cap_alerts_from_files_and_a_url_with_updates_and_cancels(store, tmp_pat
     (tmp_path / "copy.cap").write_bytes(_cap("A1"))  # the same alert again, under another name
     summary = import_files(store, [tmp_path / "a.xml", tmp_path / "copy.cap"])
     assert summary.rejected == 0
-    active = active_warnings(store)
+    active = active_warnings(store, NOW)
     assert [w.identifier for w in active] == ["A1"]
-    geometry = json.loads(active[0].geometry)
+    geometry = active[0].geometry
     assert geometry["type"] == "MultiPolygon" and len(geometry["coordinates"]) == 2
     assert geometry["coordinates"][0][0][0] == [37.2, 44.9] and len(geometry["coordinates"][1][0]) == 65
     update_body = _cap("A2", "Update", f"meteo@example.ru,A1,{NOW.isoformat()}")

@@ -9,6 +9,7 @@ import pytest
 
 pytest.importorskip("PySide6")
 
+from PySide6.QtCore import Qt
 from sqlalchemy import func, select
 
 from app.intake.connectors import SourceSpec
@@ -94,3 +95,51 @@ def test_saved_sources_keep_keys_out_of_the_database(store):
         dump = "\n".join(str(row) for row in conn.exec_driver_sql("SELECT * FROM sources").all())
     assert "секрет" not in dump and secrets.get(saved.id) == "123:секрет"
     assert [s.secret for s in list_sources(store)] == [None] and list_sources(store, secrets)[0].secret == "123:секрет"
+
+
+def test_install_sources_dock_in_a_window_with_the_bridge(qtbot, core, tmp_path):
+    """The one call a window makes: the dock polls, shows three sources' health, and stops with the dock."""
+    from PySide6.QtWidgets import QMainWindow
+
+    from app.common.changes import Changes, Kind
+    from widgets.intake.sources_dock import install_sources_dock
+    from widgets.tasks.core_bridge import CoreBridge
+
+    updates = [tg_update(10 + i, "channel_post", -1001, i, 1682164800 + i, f"Подтопление, ул. Мира {i}")
+               for i in range(3)]
+    with StaticServer({"/news.xml": (RSS.format(updated="").encode(), "application/rss+xml")}) as rss, \
+            TelegramServer(updates) as bot:
+        secrets = Secrets(use_keyring=False)
+        save_source(core.store, SourceSpec("rss", "Новости Армавира", rss.url + "/news.xml", {}, 300.0), None, secrets)
+        bot_spec = save_source(core.store, SourceSpec("telegram_bot", "Бот центра", bot.url, {}, 300.0), BOT_TOKEN,
+                               secrets)
+        dead = SourceSpec("open311", "Решаем вместе (Open311)", "http://127.0.0.1:9/requests.json",
+                          {"attempts": 1, "connect_timeout": 1.0}, 300.0)
+        save_source(core.store, dead, None, secrets)
+        from app.intake import sources as module
+
+        module.SECRETS.put(bot_spec.id, BOT_TOKEN)
+        window = QMainWindow()
+        qtbot.addWidget(window)
+        bridge = CoreBridge(core, window)
+        try:
+            dock = install_sources_dock(window, bridge)
+            window.resize(1000, 360)
+            window.show()
+            assert window.dockWidgetArea(dock) == Qt.DockWidgetArea.LeftDockWidgetArea
+            table = dock.panel.table
+            qtbot.waitUntil(lambda: table.rowCount() == 3 and all(
+                "ожидание" not in table.item(r, 2).text() for r in range(3)), timeout=20000)
+        finally:
+            dock.stop()
+            module.SECRETS.put(bot_spec.id, None)
+        states = {table.item(r, 0).text(): table.item(r, 2).text() for r in range(3)}
+        assert states["Новости Армавира"].startswith("Источник работает")
+        assert states["Бот центра"].startswith("Источник работает")
+        assert "ошибка" in states["Решаем вместе (Open311)"].lower()
+        assert _count(core.store) == 2 + 3
+        SHOTS.mkdir(parents=True, exist_ok=True)
+        assert dock.grab().save(str(SHOTS / "sources_panel.png"))
+        core.hub.publish(Changes.of(Kind.SOURCES))  # an edit elsewhere: the list is read again
+        qtbot.waitUntil(lambda: table.rowCount() == 3, timeout=5000)
+        assert dock.runner.running_ids == ()

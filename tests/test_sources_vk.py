@@ -110,6 +110,25 @@ def test_authorisation_and_quota_errors_show_in_health(store):
     assert health.state == "error" and "суточный лимит" in health.label
 
 
+def test_rate_limits_back_off_then_the_next_poll_continues_without_loss_or_doubles(store):
+    wall = _wall(250)
+    with VkServer({OWNER: wall}) as server:
+        spec = _wall_spec(server.url, comments=False, backoff_cap=0.05)
+        server.errors.extend([6, 9, 6])  # three rate-limit answers in a row: retried after a pause each
+        first = source_poller(store, spec).poll_once()
+        assert first.error is None and first.summary.imported == 251 and first.requests == 3 + 3
+        wall.insert(1, vk_post(OWNER, 251, int(NOW.timestamp()) - 1, "Упало дерево на провода"))
+        server.errors.extend([6, 6, 6, 6])  # more than the attempts of one request: the poll gives up
+        gave_up = source_poller(store, spec).poll_once()
+        assert gave_up.error is not None and "слишком много запросов" in gave_up.error
+        assert "слишком много запросов" in feed_health(store, "source:7", 60.0).label
+        again = source_poller(store, spec).poll_once()
+        _check_schema(server)
+    stored = _messages(store)
+    assert again.error is None and again.summary.imported == 1 and len(stored) == 252
+    assert feed_health(store, "source:7", 60.0).state == "ok"
+
+
 def _search_posts(count: int) -> list[dict]:
     return [vk_post(-300 - i % 7, i, int((NOW - timedelta(seconds=30 * (count - i) + 60)).timestamp()),
                     f"Нет света на улице {i}") for i in range(count)]

@@ -160,10 +160,11 @@ def _poll(core: Core, args: argparse.Namespace) -> int:
 
 
 def _poll_one(core: Core, spec: SourceSpec, lease: FeedLease, stop: threading.Event) -> bool:
-    if not (lease.still_held() or lease.acquire()):
-        print(f"{spec.name}: опрашивает другое рабочее место", flush=True)
-        return True
+    """One poll of ``spec``; a database away longer than intake waits is said and tried at the next interval."""
     try:
+        if not (lease.still_held() or lease.acquire()):
+            print(f"{spec.name}: опрашивает другое рабочее место", flush=True)
+            return True
         result = source_poller(core.store, spec, core, stop).poll_once()
     except SourceStoppedError:
         return True

@@ -2,62 +2,35 @@
 
 The token is never a settings field (settings are stored in the shared database and
 exported); ``persistent`` tells the settings dialog which of the two places holds it.
+The keyring itself is reached through intake's one wrapper (``app.intake.sources.Secrets``),
+which also keeps the configured sources' keys.
 """
 
 from __future__ import annotations
 
-import logging
 from typing import Any
 
-log = logging.getLogger(__name__)
+from app.intake.sources import Secrets
+
 SERVICE = "opershtab"
 ACCOUNT = "feed-token"
-
-
-def _keyring() -> Any:
-    try:
-        import keyring
-        from keyring.backends import fail
-    except ImportError:
-        return None
-    try:
-        return None if isinstance(keyring.get_keyring(), fail.Keyring) else keyring
-    except Exception:  # a broken desktop keyring must not stop the program
-        log.warning("keyring unavailable", exc_info=True)
-        return None
 
 
 class FeedSecrets:
     """Where this seat keeps the feed token."""
 
     def __init__(self, backend: Any = None, use_keyring: bool = True) -> None:
-        self._backend = backend if backend is not None else (_keyring() if use_keyring else None)
-        self._memory: str | None = None
+        self._keys = Secrets(backend, use_keyring, service=SERVICE)
 
     @property
     def persistent(self) -> bool:
         """True when the token is kept in the OS keyring (survives a restart)."""
-        return self._backend is not None
+        return self._keys.persistent
 
     def token(self) -> str | None:
         """The stored token, or None."""
-        if self._backend is None:
-            return self._memory
-        try:
-            return self._backend.get_password(SERVICE, ACCOUNT) or None
-        except Exception:
-            log.warning("feed token unreadable from the keyring", exc_info=True)
-            return self._memory
+        return self._keys.get_account(ACCOUNT)
 
     def set_token(self, token: str | None) -> None:
         """Store ``token`` (None or empty: forget it)."""
-        self._memory = token or None
-        if self._backend is None:
-            return
-        try:
-            if token:
-                self._backend.set_password(SERVICE, ACCOUNT, token)
-            else:
-                self._backend.delete_password(SERVICE, ACCOUNT)
-        except Exception:  # nothing stored to delete, or a locked keyring: the memory copy still serves
-            log.warning("feed token not written to the keyring", exc_info=True)
+        self._keys.put_account(ACCOUNT, token)

@@ -1,6 +1,5 @@
 """Connectors in, one pipeline: validate, normalise, classify and place, dedupe, store, group."""
 
-from app.intake.cap import active_warnings
 from app.intake.connectors import KINDS, SourcePollResult, SourceSpec, SourceStoppedError
 from app.intake.enrich import NOWHERE, Placement, enrich, place_of_point
 from app.intake.feed import FeedConfig, FeedPoller, PollResult
@@ -44,7 +43,6 @@ __all__ = [
     "SourcePollResult",
     "SourceSpec",
     "SourceStoppedError",
-    "active_warnings",
     "check_source",
     "delete_source",
     "enrich",

@@ -6,7 +6,7 @@ alerts they reference (``references``: «sender,identifier,sent» triples): thos
 ``expires`` = the new alert's ``sent`` (a cancelled one also ``msg_type`` «Cancel»), also
 when the referenced alert arrives after its cancellation. Areas become one GeoJSON geometry:
 polygons as they are (CAP writes «lat,lon» pairs), circles («lat,lon radius_km») as 64-sided
-polygons. ``active_warnings`` gives what the map and the briefing show.
+polygons. ``app.queries.warnings.active_warnings`` gives what the map and the briefing show.
 """
 
 from __future__ import annotations
@@ -21,7 +21,6 @@ from datetime import UTC, datetime
 from sqlalchemy import Connection, and_, insert, or_, select, update
 
 from app.common.timeutil import utcnow
-from app.store.engine import Store
 from app.store.models import OfficialWarning
 
 NS = "urn:oasis:names:tc:emergency:cap:1.2"
@@ -198,15 +197,3 @@ def _ended_before(conn: Connection, alert: Alert) -> None:
             conn.execute(update(OfficialWarning).where(OfficialWarning.source == source,
                                                        OfficialWarning.identifier == key[1]).values(**changes))
 
-
-def active_warnings(store: Store, now: datetime | None = None) -> list[OfficialWarning]:
-    """Warnings in force at ``now``: actual, not cancelled, effective and not expired (newest first)."""
-    now = now or utcnow()
-    stmt = (select(OfficialWarning)
-            .where(or_(OfficialWarning.status.is_(None), OfficialWarning.status == "Actual"),
-                   or_(OfficialWarning.msg_type.is_(None), OfficialWarning.msg_type.in_(["Alert", "Update"])),
-                   or_(OfficialWarning.expires.is_(None), OfficialWarning.expires > now),
-                   or_(OfficialWarning.effective.is_(None), OfficialWarning.effective <= now))
-            .order_by(OfficialWarning.sent.desc()))
-    with store.session() as session:
-        return list(session.scalars(stmt))

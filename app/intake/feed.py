@@ -19,6 +19,7 @@ from typing import Any
 
 from app.common.ru import format_int
 from app.intake import http
+from app.intake.backoff import backoff_delay
 from app.intake.feed_state import MAX_CURSOR, SavedState, load_state, mark_error, mark_success, save_page
 from app.intake.files.mapping import lookup
 from app.intake.http import FetchError, FetchStoppedError, Limits
@@ -110,11 +111,6 @@ class PollResult:
 
 class FeedStoppedError(Exception):
     """The poller was asked to stop while waiting to retry."""
-
-
-def backoff_delay(attempt: int, base: float, cap: float) -> float:
-    """Delay before retry ``attempt`` (0-based): base · 2^attempt, capped."""
-    return float(min(cap, base * 2**attempt))
 
 
 def request_headers(config: FeedConfig, etag: str | None) -> dict[str, str]:

@@ -93,7 +93,8 @@ class FeedHealth:
         """A one-line Russian status: «Лента работает, опрос 12 с назад», «Лента молчит 5 мин: …»."""
         if self.state == "waiting":
             return f"{self.noun}: ожидание первого опроса"
-        since = "ещё не было" if self.lag_seconds is None else f"{ago(self.lag_seconds)} назад"
+        since = ("ещё не было" if self.lag_seconds is None
+                 else "только что" if self.lag_seconds < 5 else f"{ago(self.lag_seconds)} назад")
         if self.state == "ok":
             note = f"; внимание: {self.warning}" if self.warning else ""
             return f"{self.noun} работает, последний успешный опрос {since}{note}"

@@ -172,7 +172,20 @@ def _failure(exc: BaseException, watch: _Watch, limits: Limits) -> Exception:
         return FetchError("обрыв соединения: ответ сервера обрезан")
     if isinstance(exc, http.client.HTTPException):
         return FetchError(f"неверный ответ сервера: {exc.__class__.__name__}")
-    return FetchError(f"сбой соединения: {exc.__class__.__name__}: {str(exc)[:200]}")
+    return FetchError(_network_reason(exc))
+
+
+def _network_reason(exc: BaseException) -> str:
+    """What went wrong with the connection, in Russian (the system's own words only as a last resort)."""
+    if isinstance(exc, ConnectionRefusedError):
+        return "сервер не принимает соединения (соединение отклонено): он выключен или адрес неверен"
+    if isinstance(exc, ConnectionResetError | BrokenPipeError | ConnectionAbortedError):
+        return "обрыв соединения: сервер закрыл его посреди ответа"
+    if isinstance(exc, socket.gaierror):
+        return "имя сервера не найдено (DNS): проверьте адрес и сеть"
+    if isinstance(exc, OSError) and exc.errno in (101, 113):  # ENETUNREACH, EHOSTUNREACH
+        return "сеть или сервер недоступны: проверьте подключение"
+    return f"сбой соединения ({exc.__class__.__name__})"
 
 
 def get(url: str, params: Mapping[str, object] | None = None, headers: Mapping[str, str] | None = None,

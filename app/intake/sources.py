@@ -36,29 +36,39 @@ class SourceConfigError(ValueError):
 
 
 class Secrets:
-    """Credentials by source id: the OS keyring when there is one, else memory."""
+    """Credentials by account: the OS keyring when there is one, else memory (the one keyring wrapper).
 
-    def __init__(self, backend: Any = None, use_keyring: bool = True) -> None:
+    ``get``/``put`` take a source id (account «source-ID»); ``get_account``/``put_account`` any account
+    (the feed token of ``app.core.secrets``).
+    """
+
+    def __init__(self, backend: Any = None, use_keyring: bool = True, service: str = SERVICE) -> None:
         self._backend = backend if backend is not None else (_keyring() if use_keyring else None)
+        self.service = service
         self._memory: dict[str, str] = {}
         self._lock = threading.Lock()
 
     @property
     def persistent(self) -> bool:
+        """True when the keys are kept in the OS keyring (they survive a restart)."""
         return self._backend is not None
 
     def get(self, source_id: int) -> str | None:
-        account = f"source-{source_id}"
+        return self.get_account(f"source-{source_id}")
+
+    def put(self, source_id: int, secret: str | None) -> None:
+        self.put_account(f"source-{source_id}", secret)
+
+    def get_account(self, account: str) -> str | None:
         if self._backend is not None:
             try:
-                return self._backend.get_password(SERVICE, account) or None
+                return self._backend.get_password(self.service, account) or None
             except Exception:  # a locked or broken keyring: the memory copy still serves
-                log.warning("source key unreadable from the keyring", exc_info=True)
+                log.warning("key unreadable from the keyring", exc_info=True)
         with self._lock:
             return self._memory.get(account)
 
-    def put(self, source_id: int, secret: str | None) -> None:
-        account = f"source-{source_id}"
+    def put_account(self, account: str, secret: str | None) -> None:
         with self._lock:
             self._memory.pop(account, None)
             if secret:
@@ -67,11 +77,11 @@ class Secrets:
             return
         try:
             if secret:
-                self._backend.set_password(SERVICE, account, secret)
+                self._backend.set_password(self.service, account, secret)
             else:
-                self._backend.delete_password(SERVICE, account)
-        except Exception:
-            log.warning("source key not written to the keyring", exc_info=True)
+                self._backend.delete_password(self.service, account)
+        except Exception:  # nothing stored to delete, or a locked keyring: the memory copy still serves
+            log.warning("key not written to the keyring", exc_info=True)
 
 
 def _keyring() -> Any:
@@ -82,7 +92,7 @@ def _keyring() -> Any:
         return None
     try:
         return None if isinstance(keyring.get_keyring(), fail.Keyring) else keyring
-    except Exception:
+    except Exception:  # a broken desktop keyring must not stop the program
         log.warning("keyring unavailable", exc_info=True)
         return None
 

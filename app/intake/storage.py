@@ -17,9 +17,13 @@ from typing import TypeVar
 
 from sqlalchemy.exc import DBAPIError, OperationalError
 
+from app.intake.backoff import Backoff
+
 log = logging.getLogger(__name__)
 T = TypeVar("T")
 OUTAGE_S = 120.0
+CLASH_BEFORE_S = 5.0  # well below SQLite's busy timeout (30 s): «locked» sooner is a write clash, not a lock
+CLASH_RETRIES = 8
 _LOST = ("server closed the connection", "terminating connection", "connection refused", "could not connect",
          "connection is closed", "connection timed out", "the database system is starting up",
          "the database system is shutting down", "consuming input failed", "connection to server",
@@ -36,6 +40,16 @@ def connection_lost(exc: BaseException) -> bool:
     if isinstance(exc, DBAPIError) and exc.connection_invalidated:
         return True
     return isinstance(exc, DBAPIError) and any(marker in _text(exc) for marker in _LOST)
+
+
+def write_clash(exc: BaseException, seconds: float) -> bool:
+    """SQLite (WAL) refused at once to turn a transaction's read into a write: another writer committed meanwhile.
+
+    SQLite's busy timeout does not wait for this (SQLITE_BUSY_SNAPSHOT): «database is locked» long before
+    the timeout. The transaction was rolled back whole, so running it again is safe. A lock another
+    program held for the whole timeout takes ``CLASH_BEFORE_S`` and more, and is not retried.
+    """
+    return seconds < CLASH_BEFORE_S and isinstance(exc, DBAPIError) and "database is locked" in _text(exc)
 
 
 def storage_problem(exc: BaseException) -> str | None:
@@ -59,17 +73,24 @@ def retrying(work: Callable[[], T], wait: Callable[[float], bool] | None = None,
              on_retry: Callable[[str], None] | None = None) -> T:
     """``work()``, again after each lost connection until ``outage_s`` have passed (then the error stands)."""
     wait = wait or threading.Event().wait
-    deadline, delay = time.monotonic() + outage_s, 0.5
+    deadline, pauses, clashes = time.monotonic() + outage_s, Backoff(0.5, 10.0), Backoff(0.05, 1.0)
     while True:
+        started = time.monotonic()
         try:
             return work()
         except DBAPIError as exc:
+            if write_clash(exc, time.monotonic() - started) and clashes.failures < CLASH_RETRIES:
+                delay = clashes.next_delay()  # another writer of the file committed first: the whole unit again
+                log.info("SQLite write clash, again in %g s", delay)
+                if wait(delay):
+                    raise InterruptedError("stopped while waiting for the database") from exc
+                continue
+            delay = pauses.next_delay()
             if not connection_lost(exc) or time.monotonic() + delay > deadline:
                 raise
-            log.warning("связь с базой данных потеряна, повтор через %.0f с", delay)
+            log.warning("связь с базой данных потеряна, повтор через %g с", delay)
             log.info("lost connection: %s", _text(exc)[:300])
             if on_retry is not None:
                 on_retry(f"связь с базой данных потеряна, повтор через {delay:g} с")
         if wait(delay):
             raise InterruptedError("stopped while waiting for the database")
-        delay = min(delay * 2, 10.0)

@@ -11,6 +11,7 @@ from __future__ import annotations
 import json
 import threading
 from dataclasses import replace
+from typing import TypeVar
 
 from PySide6.QtCore import QObject, Qt, Signal
 from PySide6.QtWidgets import (
@@ -34,6 +35,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from app.common.changes import Changes, Kind
 from app.core import Core
 from app.intake.connectors import KINDS, SourceSpec
 from app.intake.feed_state import FeedHealth
@@ -46,7 +48,10 @@ from app.intake.sources import (
     save_source,
     source_health,
 )
+from widgets.tasks.core_bridge import CoreBridge
 from widgets.tasks.worker import DbWorker
+
+T = TypeVar("T")
 
 COLUMNS = ("Название", "Вид", "Состояние", "Опрос", "")
 HINTS = {
@@ -182,9 +187,15 @@ class SourcesPanel(QWidget):
     changed = Signal()  # sources were added, edited or removed (the runner reloads)
     pollRequested = Signal(int)  # noqa: N815 — a source id to poll now
 
-    def __init__(self, core: Core, worker: DbWorker, parent: QWidget | None = None) -> None:
+    def __init__(self, core: Core | CoreBridge, worker: DbWorker | None = None, parent: QWidget | None = None) -> None:
+        """``core``: the core, or the window's ``CoreBridge`` (then announced source changes refresh the list);
+        ``worker``: the window's database worker (without one the panel runs its own)."""
         super().__init__(parent)
-        self.core, self.worker = core, worker
+        self.bridge = core if isinstance(core, CoreBridge) else None
+        self.core = core.core if isinstance(core, CoreBridge) else core
+        self.worker = worker if worker is not None else _own_worker(self)
+        if self.bridge is not None:
+            self.bridge.changed.connect(self._on_core_changed)
         self.specs: list[SourceSpec] = []
         self.health: dict[int, FeedHealth] = {}
         self._relay = _Relay(self)
@@ -193,7 +204,11 @@ class SourcesPanel(QWidget):
         self.table.setHorizontalHeaderLabels(COLUMNS)
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-        self.table.horizontalHeader().setSectionResizeMode(2, QHeaderView.ResizeMode.Stretch)
+        header = self.table.horizontalHeader()
+        header.setSectionResizeMode(2, QHeaderView.ResizeMode.Stretch)
+        for column in (0, 1, 3, 4):
+            header.setSectionResizeMode(column, QHeaderView.ResizeMode.ResizeToContents)
+        self.table.setWordWrap(True)
         self.table.verticalHeader().setVisible(False)
         self.status = _plain("")
         self.buttons = {name: QPushButton(name, self) for name in
@@ -217,6 +232,10 @@ class SourcesPanel(QWidget):
         self.table.itemDoubleClicked.connect(lambda _item: self._on_edit_clicked())
 
     # data ----------------------------------------------------------------------------
+    def _on_core_changed(self, changes: Changes) -> None:
+        if Kind.SOURCES in changes.kinds:
+            self.refresh()
+
     def refresh(self) -> None:
         """Read the sources and their health again (on the worker)."""
         store = self.core.store
@@ -282,12 +301,14 @@ class SourcesPanel(QWidget):
 
     def _save(self, spec: SourceSpec, secret: str | None) -> None:
         store = self.core.store
-        self.worker.run(lambda: save_source(store, spec, secret, SECRETS), self._on_saved, self._on_failed, owner=self)
+        self.worker.run(lambda: _announced(self.core, save_source(store, spec, secret, SECRETS)), self._on_saved,
+                        self._on_failed, owner=self)
 
     def _on_saved(self, spec: SourceSpec) -> None:
         self.status.setText(f"Источник «{spec.name}» сохранён")
         self.changed.emit()
-        self.refresh()
+        if self.bridge is None:
+            self.refresh()
 
     def _on_remove_clicked(self) -> None:
         spec = self._selected()
@@ -297,13 +318,15 @@ class SourcesPanel(QWidget):
                                       f"Удалить источник «{spec.name}»? Его сообщения останутся в базе.")
         if answer == QMessageBox.StandardButton.Yes:
             store, source_id = self.core.store, spec.id
-            self.worker.run(lambda: delete_source(store, source_id), lambda _r: self._on_removed(spec),
+            self.worker.run(lambda: _announced(self.core, delete_source(store, source_id)),
+                            lambda _r: self._on_removed(spec),
                             self._on_failed, owner=self)
 
     def _on_removed(self, spec: SourceSpec) -> None:
         self.status.setText(f"Источник «{spec.name}» удалён")
         self.changed.emit()
-        self.refresh()
+        if self.bridge is None:
+            self.refresh()
 
     def _on_test_clicked(self) -> None:
         spec = self._selected()
@@ -321,3 +344,16 @@ class SourcesPanel(QWidget):
         if spec is not None and spec.id is not None:
             self.pollRequested.emit(spec.id)
             self.status.setText(f"«{spec.name}»: опрос запрошен")
+
+
+def _announced(core: Core, value: T) -> T:
+    """Tell the views (other panels, other windows of this seat) that the sources changed; returns ``value``."""
+    core.hub.publish(Changes.of(Kind.SOURCES))
+    return value
+
+
+def _own_worker(panel: QWidget) -> DbWorker:
+    """A worker for a panel built without the window's; shut down with the panel."""
+    worker = DbWorker()
+    panel.destroyed.connect(lambda *_: worker.shutdown())
+    return worker

@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from PySide6.QtCore import QObject, Signal
 
 from app.core import Core
+from app.intake.backoff import Backoff
 from app.intake.connectors import SourcePollResult, SourceSpec, SourceStoppedError
 from app.intake.feed_state import FeedHealth
 from app.intake.sources import SECRETS, list_sources, source_health, source_poller
@@ -23,6 +24,7 @@ from app.sync.lease import FeedLease
 
 log = logging.getLogger(__name__)
 LEASE_RETRY_S = 15.0
+FAILING_CAP_S = 600.0  # a failing source is asked at most this rarely (its interval doubles up to it)
 
 
 @dataclass(frozen=True)
@@ -85,15 +87,18 @@ class SourceRunner(QObject):
 
     def _run(self, spec: SourceSpec, wake: threading.Event) -> None:
         lease = FeedLease(self.core.store, spec.state_id)
+        pauses = Backoff(spec.interval_s, max(spec.interval_s, FAILING_CAP_S))
         try:
             while not self._stop.is_set():
-                interval = self._poll(spec, lease) if (lease.still_held() or lease.acquire()) else LEASE_RETRY_S
+                interval = self._poll(spec, lease, pauses) if (lease.still_held() or lease.acquire()) \
+                    else LEASE_RETRY_S
                 wake.wait(interval)
                 wake.clear()
         finally:
             lease.release()
 
-    def _poll(self, spec: SourceSpec, lease: FeedLease) -> float:
+    def _poll(self, spec: SourceSpec, lease: FeedLease, pauses: Backoff) -> float:
+        """Poll once; the pause before the next poll: the interval, longer while the source keeps failing."""
         assert spec.id is not None
         try:
             result: SourcePollResult | None = source_poller(self.core.store, spec, self.core, self._stop).poll_once()
@@ -104,6 +109,9 @@ class SourceRunner(QObject):
             result = None
         if not self._stop.is_set():
             self._relay.emit(SourceUpdate(spec.id, result, self._health(spec), lease.held))
+        if result is None or result.error is not None:
+            return pauses.next_delay()
+        pauses.reset()
         return spec.interval_s
 
     def _health(self, spec: SourceSpec) -> FeedHealth | None:

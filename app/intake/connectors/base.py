@@ -19,6 +19,7 @@ from typing import Any, Protocol, TypeVar
 from sqlalchemy import Connection
 
 from app.intake import http
+from app.intake.backoff import backoff_delay
 from app.intake.http import FetchError, Limits, Reply
 from app.intake.validate import RawRecord, Rejection
 
@@ -122,7 +123,7 @@ class Fetcher:
             except FetchError as exc:
                 if not exc.retry or attempt == self.attempts - 1:
                     raise
-                delay = getattr(exc, "delay", None) or min(self.backoff_cap, self.backoff_base * 2 ** attempt)
+                delay = getattr(exc, "delay", None) or backoff_delay(attempt, self.backoff_base, self.backoff_cap)
             if self.wait(min(delay, self.backoff_cap)):
                 raise http.FetchStoppedError
         raise AssertionError("unreachable")

@@ -68,7 +68,8 @@ class SourcePoller:
         return Fetcher(self.spec.limits, self._wait, self.stop,
                        follow_elsewhere=bool(self.spec.parameters.get("follow_elsewhere", False)),
                        attempts=int(self.spec.parameters.get("attempts", 4)),
-                       backoff_base=float(self.spec.parameters.get("backoff_base", 0.5)))
+                       backoff_base=float(self.spec.parameters.get("backoff_base", 0.5)),
+                       backoff_cap=float(self.spec.parameters.get("backoff_cap", 30.0)))
 
     def poll_once(self) -> SourcePollResult:
         """Fetch and store pages from the saved cursor until the source has no more (or ``MAX_PAGES``)."""

@@ -6,6 +6,8 @@ a 7 MB file that unpacks to gigabytes costs a few milliseconds, not the machine.
 
 from __future__ import annotations
 
+import zipfile
+import zlib
 from collections.abc import Iterable, Iterator, Sequence
 from pathlib import Path
 
@@ -27,10 +29,16 @@ def read_xlsx(path: Path, source: str) -> Table:
         rows = sheet.iter_rows(values_only=True)
         headers = _headers(rows)
     except Exception as exc:
-        reason = f"файл Excel не читается: повреждён или не является книгой Excel ({exc.__class__.__name__})"
+        reason = _unreadable(exc)
         rejection = file_rejection(source, path.name, reason, str(exc))
         return Table("xlsx", source, (), [rejection])
     return Table("xlsx", source, headers, _rows(book, rows, headers, sheet.title, source))
+
+
+def _unreadable(exc: Exception) -> str:
+    if isinstance(exc, zipfile.BadZipFile | OSError | EOFError | zlib.error):
+        return "файл Excel повреждён: архив внутри не читается (размеры или контрольные суммы не сходятся)"
+    return f"файл Excel не читается: повреждён или не является книгой Excel ({exc.__class__.__name__})"
 
 
 def _headers(rows: Iterator[Sequence[object]]) -> tuple[str, ...]:
