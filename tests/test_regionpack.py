@@ -69,6 +69,9 @@ def _write(tmp_path: Path, features: list, csv_text: str | None = None) -> Path:
      "должно быть целым положительным числом"),
     ([_feature("А", SQUARE)], "region,municipality,population,year,source\ntest,Б,100,2021,x\n",
      "Ни одно название"),
+    ([_feature("А", [[float("nan"), 45.0], *SQUARE[1:]])], None, "ошибочная геометрия"),  # an open ring
+    ([_feature("А", [[38.0, float("nan")], *SQUARE[1:-1], [38.0, float("nan")]])], None, "ошибочная геометрия"),
+    ([_feature("А", [[38.0, 45.0], [float("inf"), 45.0], *SQUARE[2:]])], None, "нечисловые или бесконечные"),
 ])
 def test_invalid_packs_fail_with_clear_russian_errors(tmp_path, features, csv_text, message):
     with pytest.raises(RegionPackError, match=message):

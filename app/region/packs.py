@@ -23,7 +23,9 @@ from collections import Counter
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
-from shapely import make_valid
+import numpy as np
+from shapely import get_coordinates, make_valid
+from shapely.errors import GEOSException
 from shapely.geometry import MultiPolygon, Polygon, mapping, shape
 from shapely.geometry.base import BaseGeometry
 
@@ -118,14 +120,23 @@ def region_id_of(boundaries: Path) -> str:
 
 
 def _polygonal(geometry: BaseGeometry, name: str) -> BaseGeometry:
-    if not geometry.is_valid:
-        geometry = make_valid(geometry)
+    if not _finite(geometry):
+        raise RegionPackError(f"Граница «{name}»: в координатах есть нечисловые или бесконечные значения")
+    try:
+        if not geometry.is_valid:
+            geometry = make_valid(geometry)
+    except GEOSException as exc:
+        raise RegionPackError(f"Граница «{name}»: геометрию не удалось исправить ({exc})") from exc
     if geometry.geom_type == "GeometryCollection":
         geometry = MultiPolygon([g for g in getattr(geometry, "geoms", []) if isinstance(g, Polygon)])
     if geometry.is_empty or not isinstance(geometry, Polygon | MultiPolygon):
         raise RegionPackError(f"Граница «{name}»: нужна площадная геометрия (Polygon/MultiPolygon), "
                               f"получено {geometry.geom_type}")
     return geometry
+
+
+def _finite(geometry: BaseGeometry) -> bool:
+    return bool(np.isfinite(get_coordinates(geometry)).all())
 
 
 def _read_text(path: Path) -> str:
@@ -162,7 +173,7 @@ def _read_geojson(path: Path) -> list[tuple[str, BaseGeometry]]:
             raise RegionPackError(f"Файл границ {path.name}, объект №{number}: нет свойства «district»")
         try:
             geometry = shape(feature["geometry"])
-        except (KeyError, TypeError, ValueError, AttributeError, IndexError, RecursionError) as exc:
+        except (KeyError, TypeError, ValueError, AttributeError, IndexError, RecursionError, GEOSException) as exc:
             raise RegionPackError(f"Файл границ {path.name}, граница «{name[:80]}»: ошибочная геометрия") from exc
         shapes.append((name.strip(), geometry))
     return shapes
