@@ -113,3 +113,12 @@ def test_help_is_russian_and_names_the_usage_once(tmp_path: Path, command: list[
     assert first.startswith("использование: opershtab") and first.count("использование") == 1, first
     for english in ("show this help", "show program's", "usage:", "options:", "positional arguments"):
         assert english not in result.stdout, english
+
+
+@pytest.mark.parametrize("fmt", ["csv", "gpkg"])
+def test_a_folder_under_the_output_name_is_said_in_russian(tmp_path: Path, fmt: str) -> None:
+    (tmp_path / "out").mkdir()
+    result = _run(["export", "messages", "--db", f"sqlite:///{tmp_path / 'x.sqlite3'}", "--create",
+                   "--format", fmt, "--out", str(tmp_path / "out")], tmp_path)
+    _assert_one_russian_line(result)
+    assert "на этом месте папка" in result.stderr and "Is a directory" not in result.stderr

@@ -18,7 +18,7 @@ from typing import Any
 
 from app import __version__
 from app.cli.common import add_core_options, fail
-from app.common.files import OutputError
+from app.common.files import OutputError, os_reason
 from app.common.paths import data_dir
 from app.core import CoreOpenError
 from app.demo import scenario_names
@@ -115,7 +115,7 @@ def _os_error(exc: OSError) -> str:
     where = f": {exc.filename}" if exc.filename else ""
     if exc.errno == 28:
         return f"Нет места на диске{where}; прежние файлы не изменены"
-    return f"Ошибка файла{where}: {exc.strerror or exc}"
+    return f"Ошибка файла{where}: {os_reason(exc)}"
 
 
 def _log_crash() -> str:

@@ -7,6 +7,7 @@ previous file in place and no partial file under the final name.
 
 from __future__ import annotations
 
+import errno
 import os
 import uuid
 from collections.abc import Iterator
@@ -54,11 +55,28 @@ def _fsync(path: Path) -> None:
             os.fsync(handle.fileno())
 
 
+_REASONS = {
+    errno.EISDIR: "на этом месте папка", errno.ENOTDIR: "часть пути — не папка", errno.ENOENT: "папки нет",
+    errno.EROFS: "диск только для чтения", errno.ENAMETOOLONG: "слишком длинное имя",
+    errno.EDQUOT: "исчерпана квота на диске", errno.EIO: "ошибка ввода-вывода диска",
+    errno.EBUSY: "файл занят другой программой", errno.EEXIST: "файл уже существует",
+}
+
+
 def _sentence(exc: OSError, target: Path) -> str:
     if isinstance(exc, OutputError):
         return str(exc)
-    if exc.errno == 28:
+    if exc.errno == errno.ENOSPC:
         return f"Нет места на диске: {target.name} не записан, прежний файл сохранён"
-    if exc.errno in (13, 1):
+    if exc.errno in (errno.EACCES, errno.EPERM):
         return f"Нет прав на запись: {target}"
-    return f"Файл {target} не записан: {exc.strerror or exc}"
+    return f"Файл {target} не записан: {os_reason(exc)}"
+
+
+def os_reason(exc: OSError) -> str:
+    """The operating system's reason in Russian (its own text is English on most desks)."""
+    if exc.errno == errno.ENOSPC:
+        return "нет места на диске"
+    if exc.errno in (errno.EACCES, errno.EPERM):
+        return "нет прав доступа"
+    return _REASONS.get(exc.errno or -1, f"ошибка системы (код {exc.errno})" if exc.errno else "ошибка системы")

@@ -12,6 +12,7 @@ from pathlib import Path
 from sqlalchemy.engine import URL, make_url
 from sqlalchemy.exc import ArgumentError, DBAPIError, NoSuchModuleError
 
+from app.common.files import os_reason
 from app.common.paths import default_db_url
 from app.core.core import Clock, Core
 from app.region import RegionPackError, UnknownRegionError
@@ -67,7 +68,7 @@ def _store(text: str | None, create: bool, seat: Seat | None) -> Store:
             raise CoreOpenError(f"Сервер базы данных {_server(url)} недоступен или отказал в подключении") from exc
         raise CoreOpenError(f"База данных {path or url} не открывается: файл повреждён или занят") from exc
     except OSError as exc:
-        raise CoreOpenError(f"База данных не открывается: {exc.strerror or exc}") from exc
+        raise CoreOpenError(f"База данных не открывается: {os_reason(exc)}") from exc
 
 
 def open_core(url: str | None = None, *, region: str | None = None, region_pack: str | None = None,

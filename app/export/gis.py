@@ -31,7 +31,7 @@ from shapely import to_wkb
 from shapely.geometry.base import BaseGeometry
 
 from app.common.cells import safe_cell
-from app.common.files import OutputError, atomic_target
+from app.common.files import OutputError, atomic_target, os_reason
 
 GIS_FORMATS = ("gpkg", "kml", "kmz", "shp", "geojson")
 TABLE_FORMATS = ("csv", "xlsx")
@@ -271,7 +271,7 @@ def _output_error(exc: OSError, target: Path) -> OutputError:
         return exc
     if exc.errno == 28:
         return OutputError(f"Нет места на диске: {target.name} не записан, прежний файл сохранён")
-    return OutputError(f"Файл {target} не записан: {exc.strerror or exc}")
+    return OutputError(f"Файл {target} не записан: {os_reason(exc)}")
 
 
 def _disk_nearly_full(target: Path) -> bool:

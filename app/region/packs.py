@@ -29,6 +29,7 @@ from shapely.errors import GEOSException
 from shapely.geometry import MultiPolygon, Polygon, mapping, shape
 from shapely.geometry.base import BaseGeometry
 
+from app.common.files import os_reason
 from app.region.pack_settlements import (
     PackSettlement,
     SettlementsError,
@@ -154,7 +155,7 @@ def _reason(exc: BaseException) -> str:
     if isinstance(exc, RecursionError):
         return "слишком глубокая вложенность"
     if isinstance(exc, OSError):
-        return exc.strerror or "ошибка чтения"
+        return os_reason(exc)
     return "нарушен формат"
 
 

@@ -18,7 +18,7 @@ from PySide6.QtCore import QObject, Signal
 from app.briefing.archive import previous_figures, record_briefing
 from app.briefing.docx import write_docx
 from app.briefing.figures import BriefingFigures, compute_figures, render_html
-from app.common.files import OutputError
+from app.common.files import OutputError, os_reason
 from app.common.paths import data_dir
 from app.common.timeutil import floor_hour, to_local
 from app.ops.deadlines import WorkCalendar
@@ -194,5 +194,5 @@ def _describe(exc: BaseException) -> str:
     if isinstance(exc, OutputError):
         return str(exc)
     if isinstance(exc, OSError):
-        return f"ошибка записи: {exc.strerror or exc}"
+        return f"ошибка записи: {os_reason(exc)}"
     return str(exc) or "непредвиденная ошибка"
