@@ -122,3 +122,21 @@ def test_a_folder_under_the_output_name_is_said_in_russian(tmp_path: Path, fmt: 
                    "--format", fmt, "--out", str(tmp_path / "out")], tmp_path)
     _assert_one_russian_line(result)
     assert "на этом месте папка" in result.stderr and "Is a directory" not in result.stderr
+
+
+@pytest.mark.parametrize("fmt", ["csv", "gpkg", "shp"])
+def test_an_export_never_replaces_a_pipe_and_writes_through_a_link(tmp_path: Path, fmt: str) -> None:
+    import stat
+
+    pipe = tmp_path / f"pipe.{fmt}"
+    os.mkfifo(pipe)
+    db = ["--db", f"sqlite:///{tmp_path / 'x.sqlite3'}", "--create", "--format", fmt]
+    result = _run(["export", "messages", *db, "--out", str(pipe)], tmp_path)
+    _assert_one_russian_line(result)
+    assert "не обычный файл" in result.stderr and stat.S_ISFIFO(pipe.lstat().st_mode)
+    real, link = tmp_path / f"real.{fmt}", tmp_path / f"link.{fmt}"
+    real.write_bytes(b"old")
+    link.symlink_to(real)
+    result = _run(["export", "messages", *db, "--out", str(link)], tmp_path)
+    assert result.returncode == 0, result.stderr
+    assert link.is_symlink() and real.read_bytes() != b"old"

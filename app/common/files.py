@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import errno
 import os
+import stat
 import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -19,12 +20,31 @@ class OutputError(OSError):
     """A file could not be written; ``str()`` is one Russian sentence."""
 
 
+def output_path(path: str | Path) -> Path:
+    """Where a file for ``path`` may be written: a link is followed to its file; a folder, a device,
+    a pipe or a socket under that name is refused (an export must never replace ``/dev/null``)."""
+    target = Path(path)
+    if target.is_symlink():
+        target = Path(os.path.realpath(target))
+    if not target.parent.is_dir():
+        raise OutputError(f"Папка для файла не существует: {target.parent}")
+    try:
+        mode = target.lstat().st_mode
+    except FileNotFoundError:
+        return target
+    except OSError as exc:
+        raise OutputError(_sentence(exc, target)) from exc
+    if stat.S_ISDIR(mode):
+        raise OutputError(f"Файл {target} не записан: на этом месте папка")
+    if not stat.S_ISREG(mode):
+        raise OutputError(f"Файл {target} не записан: на этом месте не обычный файл (устройство, канал или сокет)")
+    return target
+
+
 @contextmanager
 def atomic_target(path: str | Path) -> Iterator[Path]:
     """A temporary path to write to; renamed over ``path`` when the block completes."""
-    target = Path(path)
-    if not target.parent.is_dir():
-        raise OutputError(f"Папка для файла не существует: {target.parent}")
+    target = output_path(path)
     temporary = target.with_name(f".{target.name}.{uuid.uuid4().hex[:8]}.tmp")
     try:
         yield temporary

@@ -31,7 +31,7 @@ from shapely import to_wkb
 from shapely.geometry.base import BaseGeometry
 
 from app.common.cells import safe_cell
-from app.common.files import OutputError, atomic_target, os_reason
+from app.common.files import OutputError, atomic_target, os_reason, output_path
 
 GIS_FORMATS = ("gpkg", "kml", "kmz", "shp", "geojson")
 TABLE_FORMATS = ("csv", "xlsx")
@@ -84,9 +84,9 @@ def export_layer(layer: Layer, fmt: str, path: str | Path) -> int:
     if fmt not in GIS_FORMATS:
         raise ValueError(f"неизвестный формат «{fmt}»: допустимо {', '.join(GIS_FORMATS + TABLE_FORMATS)}")
     if fmt == "shp":
-        return _write_shapefile(layer, Path(path))
+        return _write_shapefile(layer, output_path(path))
     with atomic_target(path) as temporary:
-        return _write_gdal(layer, fmt, temporary, Path(path))
+        return _write_gdal(layer, fmt, temporary, output_path(path))
 
 
 def _write_gdal(layer: Layer, fmt: str, temporary: Path, target: Path) -> int:
@@ -122,7 +122,7 @@ def _write_shapefile(layer: Layer, target: Path) -> int:
             count = _write_chunks(layer, "shp", Path(folder) / f"{stem}.shp", target)
             parts = sorted(Path(folder).iterdir(), key=lambda p: p.suffix == ".shp")  # .shp last
             for part in parts:
-                os.replace(part, target.with_name(part.name))
+                os.replace(part, output_path(target.with_name(part.name)))
     except OSError as exc:
         raise _output_error(exc, target) from exc
     return count
