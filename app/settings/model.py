@@ -17,6 +17,7 @@ from typing import Any
 from urllib.parse import urlparse
 
 from app.region import UnknownRegionError, region
+from app.region.tiles import TilesError, open_tiles
 
 SCHEMA_VERSION = 1
 THEMES = {"light": "Светлая", "dark": "Тёмная"}
@@ -85,7 +86,11 @@ def meta_of(key: str) -> dict[str, str]:
 
 
 def _url(url: str, what: str) -> list[str]:
-    parsed = urlparse(url)
+    try:
+        parsed = urlparse(url)
+        parsed.port  # noqa: B018 (a bad port or IPv6 literal raises only here)
+    except ValueError:
+        return [f"{what}: адрес записан с ошибкой (сервер, порт или скобки IPv6), получено «{url[:200]}»"]
     if parsed.scheme not in ("http", "https") or not parsed.netloc:
         return [f"{what}: нужен адрес вида https://сервер/путь, получено «{url}»"]
     if len(url) > 2000:
@@ -121,11 +126,26 @@ def _paths(s: Settings) -> list[str]:
     errors = []
     if s.region_pack and not Path(s.region_pack).exists():
         errors.append(f"Пакет региона не найден: {s.region_pack}")
-    if s.population_file and not Path(s.population_file).is_file():
-        errors.append(f"Файл численности не найден: {s.population_file}")
-    if s.mbtiles_path and not Path(s.mbtiles_path).is_file():
-        errors.append(f"Файл подложки не найден: {s.mbtiles_path}")
+    if s.population_file:
+        errors += _population_file(Path(s.population_file))
+    if s.mbtiles_path:
+        try:
+            open_tiles(s.mbtiles_path).close()
+        except TilesError as exc:
+            errors.append(str(exc))
     return errors
+
+
+def _population_file(path: Path) -> list[str]:
+    """A CSV whose header names at least municipality and population (read only its first line)."""
+    try:
+        with open(path, encoding="utf-8-sig", errors="replace") as handle:
+            header = handle.readline(4096).lower()
+    except OSError:
+        return [f"Файл численности не найден или не читается: {path}"]
+    if "municipality" not in header or "population" not in header:
+        return [f"{path.name}: это не таблица численности (нужны столбцы municipality и population)"]
+    return []
 
 
 def _tiles(url: str) -> list[str]:
@@ -155,11 +175,15 @@ def validate(s: Settings) -> list[str]:
     errors += _range(s.feed_interval_s, 5, 3600, "Период опроса ленты, с")
     errors += _range(s.feed_stale_after_s, 10, 86400, "Лента устарела через, с")
     errors += _range(s.first_answer_hours, 1, 72, "Срок первого ответа, рабочих часов")
-    errors += _range(s.first_answer_hours_high, 1, s.first_answer_hours, "Срок для важных, рабочих часов")
+    errors += _range(s.first_answer_hours_high, 1, 72, "Срок для важных, рабочих часов")
+    if s.first_answer_hours_high > s.first_answer_hours:
+        errors.append("Срок для важных не может быть больше срока первого ответа")
     errors += _range(s.final_answer_days, 1, 60, "Срок окончательного ответа, рабочих дней")
     errors += _range(s.platform_final_days, 1, 90, "«Решаем вместе»: срок окончательного ответа, календарных дней")
-    errors += _range(s.work_start_hour, 0, s.work_end_hour - 1, "Начало рабочего дня, ч")
-    errors += _range(s.work_end_hour, s.work_start_hour + 1, 24, "Конец рабочего дня, ч")
+    errors += _range(s.work_start_hour, 0, 23, "Начало рабочего дня, ч")
+    errors += _range(s.work_end_hour, 1, 24, "Конец рабочего дня, ч")
+    if s.work_start_hour >= s.work_end_hour:
+        errors.append("Начало рабочего дня должно быть раньше его конца")
     errors += _range(s.briefing_minute, 0, 59, "Минута формирования справки")
     errors += _range(s.briefing_every_hours, 1, 24, "Период справки, ч")
     if s.theme not in THEMES:
