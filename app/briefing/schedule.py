@@ -8,31 +8,13 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from typing import Protocol
 
+from app.common.clock import Clock, ManualClock
 from app.common.timeutil import as_utc, floor_local_hour, to_local
 from app.settings import load_settings, save_settings, with_values
 from app.store.engine import Store
 
-
-class Clock(Protocol):
-    def now(self) -> datetime: ...
-
-
-class ManualClock:
-    """A clock that moves only when told to (tests, rehearsals)."""
-
-    def __init__(self, start: datetime) -> None:
-        self._now = as_utc(start)
-
-    def now(self) -> datetime:
-        return self._now
-
-    def set(self, moment: datetime) -> None:
-        self._now = as_utc(moment)
-
-    def advance(self, delta: timedelta) -> None:
-        self._now += delta
+__all__ = ["BriefingSchedule", "Clock", "ManualClock", "load_schedule", "period_end_for", "save_schedule"]
 
 
 @dataclass(frozen=True)
