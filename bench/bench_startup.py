@@ -7,7 +7,7 @@ reports its page painted (two ``requestAnimationFrame`` after the condition hold
 - app: the real ``main.py --demo`` code path (operator window, in-process feed server and poller,
   fresh data directory) until the map page shows demo markers;
 - baseline: ``QApplication`` + ``QWebEngineView`` loading ``about:blank``.
-Runs are interleaved so machine load hits both alike. Target: app ≤ 2× baseline.
+Runs are interleaved so machine load hits both alike. Target (issue #20): app ≤ 4× baseline.
 """
 
 from __future__ import annotations
@@ -27,7 +27,7 @@ sys.path.insert(0, str(ROOT))
 
 from bench.common import emit  # noqa: E402
 
-TARGET_RATIO = 2.0
+TARGET_RATIO = 4.0
 PAINTED = "new Promise(r => requestAnimationFrame(() => requestAnimationFrame(() => r(1))))"
 MARK = "PAINTED_AT "
 

@@ -375,8 +375,9 @@ def test_theme_switches_the_palette(qtbot, open_window):
 
 
 def test_alert_sound_rings_for_new_spikes(qtbot, open_window, store):
-    window = open_window()
     now = NOW.astimezone(UTC)
+    add(store, [now - timedelta(days=40)], "other", "Армавир")  # history from before the 4 compared weeks
+    window = open_window()
 
     def spike(category, municipality):
         add(store, [now - timedelta(minutes=m) for m in range(1, 13)], category, municipality)

@@ -39,11 +39,12 @@ def test_map_period_drives_chart_list_and_tiles(qtbot, window):
     period = window.map_panel.period
     period.window_combo.setCurrentIndex(period.window_combo.findData(1))  # «1 ч» on the map
     assert window.core.view.view.hours == 1 and window.core.view.view.live
-    qtbot.waitUntil(lambda: window.analytics.window_box.currentData() == 1 and _bars(window) == 1, timeout=10000)
+    qtbot.waitUntil(lambda: _bars(window) == 1, timeout=10000)
+    assert window.analytics.period_label.text() == "График: последние 1 ч (онлайн)"
     last_hour = sum(counts[3] for counts in FIXTURE_COUNTS.values())
     qtbot.waitUntil(lambda: _listed(window) == last_hour, timeout=10000)
     assert window.analytics.tiles.values()["last_hour"] == str(last_hour)
-    window.analytics.window_box.setCurrentIndex(window.analytics.window_box.findData(72))  # «3 суток» on the chart
+    window.core.view.go_live(72)  # «3 суток» from anywhere: the one period control shows it
     qtbot.waitUntil(lambda: period.window_combo.currentData() == 72 and _bars(window) == 72, timeout=10000)
     qtbot.waitUntil(lambda: _listed(window) == fixture_total(), timeout=10000)
 

@@ -23,6 +23,7 @@ QLabel#value { font-size: 34pt; font-weight: 600; color: #1b2733; }
 QLabel#value[alarm="true"] { color: #c62828; }
 QLabel#caption { font-size: 12pt; color: #4a5663; }
 QLabel#detail { font-size: 10pt; color: #6b7785; }
+QLabel#period { font-size: 10pt; font-weight: 600; color: #37474f; }
 """
 
 
@@ -34,10 +35,20 @@ class KpiTiles(QWidget):
         self.setStyleSheet(STYLE)
         self._values: dict[str, QLabel] = {}
         self._details: dict[str, QLabel] = {}
-        grid = QGridLayout(self)
-        grid.setContentsMargins(4, 4, 4, 4)
+        self.period = QLabel("Показатели: загрузка…", objectName="period")
+        self.period.setTextFormat(Qt.TextFormat.PlainText)
+        outer = QVBoxLayout(self)
+        outer.setContentsMargins(4, 0, 4, 4)
+        outer.setSpacing(2)
+        outer.addWidget(self.period)
+        grid = QGridLayout()
         for i, (key, caption) in enumerate(TILES):
             grid.addWidget(self._tile(key, caption), 0, i)
+        outer.addLayout(grid)
+
+    def set_period(self, text: str) -> None:
+        """Say which moment the tiles show («Показатели на 20:24 (онлайн)»)."""
+        self.period.setText(text)
 
     def _tile(self, key: str, caption: str) -> QFrame:
         frame = QFrame(objectName="tile")

@@ -1,7 +1,7 @@
 """Analytics: the view state's period, by category / municipality / per 1,000, baseline, marks, KPI, alerts.
 
-The period («Окно») and the categories are the core's view state: the chart and the
-KPI tiles show what the map and the list show. The view refreshes itself when the
+The period and the categories are the core's view state (set in the window's one view
+bar): the chart and the KPI tiles show what the map and the list show. The view refreshes itself when the
 core announces new or edited messages, incidents, campaign marks, a new pack or
 changed settings (bursts coalesced), and at once when the view state changes.
 """
@@ -14,7 +14,7 @@ from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 from pathlib import Path
 
-from PySide6.QtCore import QSignalBlocker, QTimer
+from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
@@ -32,6 +32,7 @@ from app.analytics.hourly import Baseline, HourlySeries, baseline, hourly_series
 from app.analytics.kpi import Kpi, kpi_figures
 from app.categories import CODES
 from app.common.changes import Changes, Kind
+from app.common.timeutil import to_local
 from app.core import LIVE_CHOICES, Core, View
 from app.ops.campaign import Mark, list_marks
 from app.ops.deadlines import WorkCalendar
@@ -45,7 +46,6 @@ from widgets.tasks.worker import DbWorker
 GROUPINGS = (("По категориям", "category"), ("По муниципалитетам", "municipality"))
 ANALYTICS_DELAY_MS = 1500  # coalesce reloads during bursts
 LIVE_TICK_MS = 60_000  # a live view's figures age with the clock (last hour, overdue)
-HISTORY = 0  # the «Окно» combo's data for a period chosen elsewhere
 WATCHED = (Kind.MESSAGES_ADDED, Kind.MESSAGES_EDITED, Kind.INCIDENTS, Kind.CAMPAIGN, Kind.SETTINGS, Kind.PACK,
            Kind.CRISIS)
 
@@ -91,8 +91,25 @@ def load(store: Store, request: Request, population: Mapping[str, int]) -> Analy
     return AnalyticsData(request, series, base, list_marks(store, start, end), kpi, detect_spikes(store, request.now))
 
 
+def shown_period(view: View, now: datetime) -> str:
+    """The chart's caption: «График: последние 24 ч (онлайн)» or «График: 03.12 14:00–15:00»."""
+    if view.live:
+        text = next((t for h, t in LIVE_CHOICES if h == view.hours), f"{view.hours:g} ч")
+        return f"График: последние {text} (онлайн)"
+    start, end = view.window(now)
+    return f"График: {to_local(start):%d.%m %H:%M} – {to_local(end):%d.%m %H:%M}"
+
+
+def tiles_period(moment: datetime, live: bool) -> str:
+    """What the KPI tiles show: «Показатели на 20:24 (онлайн)» or «Показатели на 03.12 15:00 (история)»."""
+    when = to_local(moment + timedelta(seconds=0 if live else 1))
+    return f"Показатели на {when:%d.%m %H:%M} ({'онлайн' if live else 'история'})"
+
+
 class AnalyticsView(QWidget):
-    """Controls on top, KPI tiles, the chart with the alert feed beside it."""
+    """Controls on top, KPI tiles, the chart with the alert feed beside it; ``spiked(list[Alert])`` for new spikes."""
+
+    spiked = Signal(object)
 
     def __init__(self, core: Core, worker: DbWorker, population: Mapping[str, int] | None = None,
                  parent: QWidget | None = None) -> None:
@@ -125,10 +142,8 @@ class AnalyticsView(QWidget):
         return self.core.pack.populations() if self.core.pack is not None else {}
 
     def _build_controls(self) -> None:
-        self.window_box = QComboBox()
-        for hours, text in LIVE_CHOICES:
-            self.window_box.addItem(text, hours)
-        self.window_box.addItem("Период карты", HISTORY)
+        self.period_label = QLabel()
+        self.period_label.setTextFormat(Qt.TextFormat.PlainText)
         self.group_box = QComboBox()
         for text, key in GROUPINGS:
             self.group_box.addItem(text, key)
@@ -136,7 +151,6 @@ class AnalyticsView(QWidget):
         self.baseline_box = QCheckBox("обычный уровень")
         self.baseline_box.setChecked(True)
         self.export_button = QPushButton("Экспорт…")
-        self.window_box.currentIndexChanged.connect(self._on_window_box_changed)
         self.group_box.currentIndexChanged.connect(self._on_control_changed)
         for check in (self.rates_box, self.baseline_box):
             check.toggled.connect(self._on_control_changed)
@@ -145,7 +159,7 @@ class AnalyticsView(QWidget):
 
     def _build_layout(self) -> None:
         controls = QHBoxLayout()
-        for widget in (QLabel("Окно:"), self.window_box, self.group_box, self.rates_box, self.baseline_box):
+        for widget in (self.period_label, self.group_box, self.rates_box, self.baseline_box):
             controls.addWidget(widget)
         controls.addStretch(1)
         controls.addWidget(self.status)
@@ -187,8 +201,12 @@ class AnalyticsView(QWidget):
         self.chart.set_baseline(data.baseline)
         self.chart.set_marks([(m.at, m.title) for m in data.marks])
         self.tiles.set_kpi(data.kpi, self.core.crisis().name)
-        if self.alerts.add_alerts(data.alerts) and self.core.settings.alert_sound:
-            self.sound.ring()
+        self.tiles.set_period(tiles_period(data.request.now, self.core.view.view.live))
+        self.period_label.setText(shown_period(self.core.view.view, self.core.clock.now()))
+        if self.alerts.add_alerts(data.alerts):
+            if self.core.settings.alert_sound:
+                self.sound.ring()
+            self.spiked.emit([a for a in data.alerts if a.usual is not None])
         self.status.setText("")
 
     def _on_load_failed(self, exc: BaseException) -> None:
@@ -206,16 +224,9 @@ class AnalyticsView(QWidget):
         self.refresh()
 
     def _show_view(self, view: View) -> None:
-        index = self.window_box.findData(int(view.hours) if view.live else HISTORY)
-        with QSignalBlocker(self.window_box):
-            self.window_box.setCurrentIndex(index if index >= 0 else self.window_box.count() - 1)
+        self.period_label.setText(shown_period(view, self.core.clock.now()))
         filtered = view.categories and self.group_box.currentData() != "category"
         self.status.setToolTip("Фильтр категорий действует при разбивке по категориям" if filtered else "")
-
-    def _on_window_box_changed(self, index: int) -> None:
-        hours = self.window_box.itemData(index)
-        if hours != HISTORY:
-            self.core.view.go_live(hours)
 
     def _on_bar_clicked(self, hour: datetime, key: str) -> None:
         """A bar clicked: every view shows that hour (and that category)."""

@@ -11,7 +11,7 @@ from collections.abc import Callable
 from datetime import datetime
 from pathlib import Path
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtGui import QAction, QCursor, QImage
 from PySide6.QtWidgets import QHBoxLayout, QMenu, QPlainTextEdit, QSplitter, QToolButton, QVBoxLayout, QWidget
 
@@ -20,8 +20,10 @@ from app.common.changes import Changes, Kind
 from app.common.timeutil import to_local
 from app.core import Core, View
 from app.ops.assistance import KINDS, STATUSES, AssistanceRow, list_points
+from app.ops.overlays import list_overlays
 from app.queries.map import MapWindow, choropleth, incident_detail, incidents_in, message_detail, window_points
 from app.queries.messages import MessageRow, messages_by_ids
+from app.queries.warnings import active_warnings
 from app.region import RegionPack, region_bounds
 from app.region.tiles import TilesError, open_tiles
 from maps.page.build import MapSpec, spec_for
@@ -37,6 +39,8 @@ LAYERS = (("messages", "Сообщения (кластеры)", True), ("heat", 
           ("settlements", "Населённые пункты", True))
 LAYERS_DELAY_MS = 1500  # coalesce layer reloads during bursts
 NOTHING = frozenset({"-"})  # no category ticked: show none
+RUSSIA_BOUNDS = (41.2, 19.6, 81.9, 180.0)  # south, west, north, east: Kaliningrad to Chukotka
+WARNINGS_MS = 60_000  # warnings begin and expire with the clock: re-read them every minute
 
 
 def basemap_spec(core: Core, context: WebContext) -> tuple[MapSpec, str | None]:
@@ -77,6 +81,7 @@ class MapPanel(QWidget):
         self.details.setPlaceholderText("Щёлкните сообщение, инцидент или пункт помощи на карте")
         self.pack: RegionPack | None = None
         self._assistance: dict[int, AssistanceRow] = {}
+        self.warnings: list = []
         self._context_at: tuple[float, float] | None = None
         self.context_menu = QMenu(self)
         self.context_place = self.context_menu.addAction("")
@@ -92,6 +97,9 @@ class MapPanel(QWidget):
         self.bridge.changed.connect(self._on_core_changed)
         self.bridge.viewChanged.connect(self._on_view_changed)
         self.period.cursorMoved.connect(self._on_playback_moved)
+        self.warnings_timer = QTimer(self, interval=WARNINGS_MS)
+        self.warnings_timer.timeout.connect(self.refresh_warnings)
+        self.warnings_timer.start()
 
     @property
     def clock(self) -> object:
@@ -192,6 +200,21 @@ class MapPanel(QWidget):
         self.view.set_filter(window)
         self.show_pack(self.core.pack)
         self.refresh_layers()
+        self.refresh_overlays()
+        self.refresh_warnings()
+
+    def refresh_overlays(self) -> None:
+        """Show the imported overlay layers (after one was imported, changed or removed)."""
+        self.worker.run(lambda: list_overlays(self.store), self.view.set_overlays, owner=self)
+
+    def refresh_warnings(self) -> None:
+        """Show the official warnings in force now by the core's clock."""
+        store, now = self.store, self.core.clock.now()
+        self.worker.run(lambda: active_warnings(store, now), self._on_warnings_loaded, owner=self)
+
+    def _on_warnings_loaded(self, rows: list) -> None:
+        self.warnings = rows
+        self.view.set_warnings(rows)
 
     def _load_points(self, window: MapWindow) -> None:
         period = MapWindow(window.start, window.end)  # every category: the page filters
@@ -206,6 +229,10 @@ class MapPanel(QWidget):
             self.show_pack(self.core.pack)
         if changes.touches(Kind.REGION):
             self.frame_region()
+        if changes.touches(Kind.OVERLAYS):
+            self.refresh_overlays()
+        if changes.touches(Kind.WARNINGS):
+            self.refresh_warnings()
         if changes.touches(Kind.MESSAGES_ADDED, Kind.MESSAGES_EDITED, Kind.INCIDENTS, Kind.ASSISTANCE):
             self._layers.add(changes)
 
@@ -241,6 +268,16 @@ class MapPanel(QWidget):
         bounds = (region_bounds(region.code) or region.fallback_bounds()) if region else None
         if bounds:
             self.view.fit_bounds(*bounds)
+
+    def frame_subject(self, code: str) -> None:
+        """Fit the map to federal subject ``code`` (the federal view's double click)."""
+        bounds = region_bounds(code)
+        if bounds:
+            self.view.fit_bounds(*bounds)
+
+    def frame_russia(self) -> None:
+        """The whole country (the federal view's «Вся Россия»)."""
+        self.view.fit_bounds(*RUSSIA_BOUNDS)
 
     # ----- the region pack -----
     def load_region_pack(self, path: str, population: str | None = None) -> None:

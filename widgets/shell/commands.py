@@ -7,19 +7,20 @@ import argparse
 from app.cli.common import core_from
 from app.common.paths import data_dir
 from app.core import Core, open_core
-from app.demo import DEMO_REGION
+from app.demo import DEFAULT_SCENARIO, scenario_region
 from app.sync.seats import WALL
 
 
 def _demo_core(args: argparse.Namespace) -> Core:
-    """The demonstration: a clean database (unless --db), the scenario's region, the pack asked for."""
+    """The demonstration: a clean database (unless --db), the scenario's region (``--scenario``), the pack asked for."""
     url = args.db
     if not url:
         path = data_dir() / "demo.sqlite3"
         for stale in path.parent.glob(path.name + "*"):
             stale.unlink()  # the demo starts from a clean storm each time
         url = f"sqlite:///{path}"
-    return open_core(url, region=args.region or DEMO_REGION, region_pack=args.region_pack)
+    region = args.region or scenario_region(args.scenario or DEFAULT_SCENARIO)  # the scenario's subject
+    return open_core(url, region=region, region_pack=args.region_pack)
 
 
 def _wall_seat(args: argparse.Namespace) -> bool:

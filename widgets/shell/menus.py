@@ -5,9 +5,12 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QDockWidget, QFileDialog, QMenu
+from PySide6.QtWidgets import QDockWidget, QFileDialog
 
 from widgets.assistance import actions as assistance_actions
+from widgets.map import overlay_menu
+from widgets.shell.export_menu import build_export_menu
+from widgets.shell.help import build_help_menu
 
 if TYPE_CHECKING:
     from widgets.shell.main_window import MainWindow
@@ -17,7 +20,7 @@ PACK_FILTER = "Границы муниципалитетов (*.geojson *.json *
 
 
 def build_menus(window: MainWindow) -> None:
-    """File, view and briefing menus; the toolbar carries the frequent actions."""
+    """File, map, briefing, edit, view and help menus; the toolbar carries the frequent actions."""
     window.briefing_action = window.action("Сформировать справку", "Ctrl+B", window.make_briefing)
     window.projection_action = window.action("Показать справку на экране", "Ctrl+P",
                                              lambda: _project(window))
@@ -30,35 +33,47 @@ def build_menus(window: MainWindow) -> None:
     window.search_action = window.action("Поиск", "Ctrl+F", lambda: window.filters.search.setFocus())
     window.undo_action = window.action("Отменить последнее действие", "Ctrl+Z", window.actions_.undo)
     window.quit_action = window.action("Выход", "Ctrl+Q", window.close)
+    window.overlay_import_action = window.action("Импорт слоя…", None, lambda: _ask_overlay(window))
+    window.overlays_action = window.action("Слои…", None, lambda: _overlays(window))
+    window.live_action = window.action("К текущему времени", "Ctrl+L", window.view_bar.badge.go_live)
     file_menu = window.menuBar().addMenu("&Файл")
     for action in (window.import_action, window.pack_action, window.agencies_action):
         file_menu.addAction(action)
-    _export_menu(window, file_menu.addMenu("Экспорт пунктов помощи"))
+    window.export_menu = file_menu.addMenu("Экспорт")
+    build_export_menu(window, window.export_menu)
     file_menu.addAction(window.settings_action)
     file_menu.addAction(window.quit_action)
     map_menu = window.menuBar().addMenu("&Карта")
-    map_menu.addAction(window.assistance_action)
-    briefing_menu = window.menuBar().addMenu("&Справка")
-    briefing_menu.addAction(window.briefing_action)
-    briefing_menu.addAction(window.projection_action)
+    for action in (window.overlay_import_action, window.overlays_action, window.assistance_action):
+        map_menu.addAction(action)
+    briefing_menu = window.menuBar().addMenu("&Справка губернатору")
+    window.print_briefing_action = window.action("Печать справки…", None, window.print_briefing)
+    for action in (window.briefing_action, window.projection_action, window.print_briefing_action):
+        briefing_menu.addAction(action)
     edit_menu = window.menuBar().addMenu("&Правка")
     edit_menu.addAction(window.undo_action)
     view_menu = window.menuBar().addMenu("&Вид")
-    view_menu.addAction(window.fullscreen_action)
-    view_menu.addAction(window.search_action)
+    for action in (window.live_action, window.fullscreen_action, window.search_action):
+        view_menu.addAction(action)
     for dock in window.findChildren(QDockWidget):
         view_menu.addAction(dock.toggleViewAction())
+    build_help_menu(window)
     toolbar = window.addToolBar("Действия")
     toolbar.setObjectName("actions")
     for action in (window.briefing_action, window.projection_action, window.import_action):
         toolbar.addAction(action)
 
 
-def _export_menu(window: MainWindow, menu: QMenu) -> None:
-    window.export_geojson_action = menu.addAction("GeoJSON…")
-    window.export_geojson_action.triggered.connect(lambda: assistance_actions.ask_export(window, "geojson"))
-    window.export_html_action = menu.addAction("Карта для публикации (HTML)…")
-    window.export_html_action.triggered.connect(lambda: assistance_actions.ask_export(window, "html"))
+def _ask_overlay(window: MainWindow) -> None:
+    overlay_menu.ask_import(window.core, window.worker, window,
+                            lambda text: window.statusBar().showMessage(text, 10000), window.warn)
+
+
+def _overlays(window: MainWindow) -> None:
+    dialog = overlay_menu.OverlaysDialog(window.core, window.worker, window)
+    dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+    dialog.show()
+    window.overlays_dialog = dialog
 
 
 def _ask_import(window: MainWindow) -> None:

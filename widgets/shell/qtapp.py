@@ -7,7 +7,7 @@ import sys
 import time
 from collections.abc import Callable
 
-from PySide6.QtCore import QCoreApplication, QEventLoop, QTimer
+from PySide6.QtCore import QCoreApplication, QEventLoop, QLibraryInfo, QLocale, QTimer, QTranslator
 from PySide6.QtWidgets import QApplication
 
 from maps.qt.web import WebContext, register_app_scheme
@@ -32,7 +32,25 @@ def create_application(headless: bool = False) -> QApplication:
     app.setApplicationName("opershtab")
     app.setApplicationDisplayName("Оперштаб")
     app.setOrganizationName("opershtab")
+    install_russian(app)
     return app  # type: ignore[return-value]
+
+
+_translator: QTranslator | None = None
+
+
+def install_russian(app: QCoreApplication) -> QTranslator | None:
+    """Qt's own dialogs and buttons in Russian (qtbase_ru from the Qt the wheel ships); None when missing."""
+    global _translator
+    if _translator is not None:
+        return _translator
+    QLocale.setDefault(QLocale(QLocale.Language.Russian, QLocale.Country.Russia))
+    translator = QTranslator(app)
+    if not translator.load("qtbase_ru", QLibraryInfo.path(QLibraryInfo.LibraryPath.TranslationsPath)):
+        return None
+    app.installTranslator(translator)
+    _translator = translator
+    return translator
 
 
 def spin_until(predicate: Callable[[], bool], timeout_s: float, step_ms: int = 20) -> bool:

@@ -17,6 +17,7 @@ from PySide6.QtCore import QObject, QTimer, Signal
 
 from app.common.timeutil import utcnow
 from app.core import Core
+from app.demo import DEFAULT_SCENARIO
 from app.demo.feed_server import RunningFeedServer, demo_feed, start_feed_server
 from app.intake.feed import FeedConfig, FeedPoller, FeedStoppedError, PollResult
 from app.intake.feed_state import STALE_INTERVALS, FeedHealth, feed_health, refreshed
@@ -129,12 +130,13 @@ class FeedRunner(QObject):
             self._health = updated
 
 
-def start_local_feed(speed: float = 60.0, hours_before: float = 5.0, seed: int = 2023) -> RunningFeedServer:
-    """The storm scenario's feed server in-process on a free 127.0.0.1 port (for the GUI demo).
+def start_local_feed(speed: float = 60.0, hours_before: float = 5.0, seed: int = 2023,
+                     scenario: str = DEFAULT_SCENARIO) -> RunningFeedServer:
+    """Scenario ``scenario``'s feed server in-process on a free 127.0.0.1 port (for the GUI demo).
 
     Poll ``server.url`` with a ``FeedRunner``; call ``server.close()`` on exit.
     """
-    return start_feed_server(demo_feed(speed, hours_before, seed))
+    return start_feed_server(demo_feed(speed, hours_before, seed, scenario))
 
 
 def demo_config(server: RunningFeedServer, interval_s: float = 2.0) -> FeedConfig:

@@ -20,6 +20,7 @@ from app.common.changes import Changes, Kind
 from app.common.clock import ScenarioClock
 from app.common.timeutil import utcnow
 from app.core import Core, feed_config
+from app.demo import DEFAULT_SCENARIO
 from app.demo.play import demo_scenario
 from app.intake import FeedConfig, FeedHealth
 from app.queries.messages import messages_after
@@ -130,16 +131,20 @@ def new_ids_since(store: Store, after_id: int) -> tuple[int, ...]:
     return tuple(row.id for row in messages_after(store, after_id, limit=5000))
 
 
+def _scenario(args: argparse.Namespace) -> str:
+    return getattr(args, "scenario", None) or DEFAULT_SCENARIO
+
+
 def open_live(core: Core, worker: DbWorker, args: argparse.Namespace) -> LiveSource:
     """The live source the command line asks for (``--demo``, ``--scenario``, ``--feed-url``, settings)."""
     if args.demo:
-        server = start_local_feed(args.speed, hours_before=5.0, seed=args.seed)
+        server = start_local_feed(args.speed, hours_before=5.0, seed=args.seed, scenario=_scenario(args))
         core.clock = server.server.feed.clock
         source = LiveSource(core, worker, server=server)
     elif args.scenario:
         clock = ScenarioClock(utcnow(), args.speed)
         core.clock = clock
-        player = ScenarioPlayer(core, worker, demo_scenario(clock.now(), seed=args.seed), clock)
+        player = ScenarioPlayer(core, worker, demo_scenario(clock.now(), seed=args.seed, name=args.scenario), clock)
         return LiveSource(core, worker, player=player)
     else:
         source = LiveSource(core, worker, feed_url=getattr(args, "feed_url", None))
