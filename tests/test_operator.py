@@ -174,7 +174,12 @@ def test_agency_directory_dialog(qtbot, store):
 
 
 def test_empty_agency_directory_is_explained(qtbot, store, web_context):
+    from app.ops.routing import delete_agency, list_agencies
+
     window = _window(qtbot, store, web_context)
+    qtbot.waitUntil(lambda: bool(list_agencies(store)), timeout=10000)  # the window seeds the starting directory
+    for agency in list_agencies(store):  # ... and the centre emptied it
+        delete_agency(store, agency.id)
     with qtbot.waitSignal(window.actions_.failed, timeout=10000) as blocker:
         window.actions_.choose_agency([], window)
     assert "Справочник ведомств" in blocker.args[0]
