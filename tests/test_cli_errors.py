@@ -140,3 +140,12 @@ def test_an_export_never_replaces_a_pipe_and_writes_through_a_link(tmp_path: Pat
     result = _run(["export", "messages", *db, "--out", str(link)], tmp_path)
     assert result.returncode == 0, result.stderr
     assert link.is_symlink() and real.read_bytes() != b"old"
+
+
+@pytest.mark.gui
+def test_a_headless_briefing_prints_only_its_own_lines(tmp_path: Path) -> None:
+    result = _run(["briefing", "--region", "RU-KDA", "--db", f"sqlite:///{tmp_path / 'x.sqlite3'}", "--create",
+                   "--out", str(tmp_path)], tmp_path)
+    assert result.returncode == 0, result.stderr
+    assert result.stderr.strip() == "", result.stderr  # no Chromium GPU/D-Bus chatter
+    assert result.stdout.count("Справка") == 2, result.stdout

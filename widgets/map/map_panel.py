@@ -27,6 +27,7 @@ from app.queries.warnings import active_warnings
 from app.region import RegionPack, region_bounds
 from app.region.tiles import TilesError, open_tiles
 from maps.page.build import MapSpec, spec_for
+from maps.page.script import script_json
 from maps.qt.view import MapView
 from maps.qt.web import WebContext
 from widgets.map.period import PeriodBar
@@ -380,7 +381,5 @@ class MapPanel(QWidget):
 
 
 def _js_string(text: str) -> str:
-    import json
-
-    return json.dumps(text, ensure_ascii=True)
+    return script_json(text)
 

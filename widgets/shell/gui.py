@@ -83,6 +83,7 @@ def run_wall(core: Core, args: argparse.Namespace) -> int:
     _place_wall(window, args.screen, args.wall_size, fixed=offscreen or bool(args.screenshot))
     window.load()
     live.attach(window, window.set_feed_health)
+    window.set_feed_configured(live.runner is not None or live.player is not None)
     if live.indicator is not None:
         window.show_connection(live.indicator)
     if args.exit_after is not None:

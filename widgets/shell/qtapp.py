@@ -2,12 +2,22 @@
 
 from __future__ import annotations
 
+import logging
 import os
 import sys
 import time
 from collections.abc import Callable
 
-from PySide6.QtCore import QCoreApplication, QEventLoop, QLibraryInfo, QLocale, QTimer, QTranslator
+from PySide6.QtCore import (
+    QCoreApplication,
+    QEventLoop,
+    QLibraryInfo,
+    QLocale,
+    QTimer,
+    QtMsgType,
+    QTranslator,
+    qInstallMessageHandler,
+)
 from PySide6.QtWidgets import QApplication
 
 from maps.qt.web import WebContext, register_app_scheme
@@ -23,6 +33,17 @@ def prepare_environment(headless: bool) -> None:
         if "--no-sandbox" not in flags:
             os.environ["QTWEBENGINE_CHROMIUM_FLAGS"] = f"{flags} --no-sandbox".strip()
     os.environ.setdefault("QT_LOGGING_RULES", "qt.webenginecontext.debug=false")
+    if headless:
+        # Commands print one line of their own: Chromium's GPU/D-Bus chatter goes nowhere, Qt's to the log.
+        flags = os.environ.get("QTWEBENGINE_CHROMIUM_FLAGS", "")
+        if "--log-level" not in flags:
+            os.environ["QTWEBENGINE_CHROMIUM_FLAGS"] = f"{flags} --log-level=3".strip()
+        qInstallMessageHandler(_to_log)
+
+
+def _to_log(mode: QtMsgType, _context: object, message: str) -> None:
+    level = logging.ERROR if mode in (QtMsgType.QtCriticalMsg, QtMsgType.QtFatalMsg) else logging.DEBUG
+    logging.getLogger("opershtab.qt").log(level, "%s", message)
 
 
 def create_application(headless: bool = False) -> QApplication:
