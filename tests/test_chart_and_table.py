@@ -16,7 +16,7 @@ def test_chart_bars_equal_database_counts(qtbot, fixture_store):
     chart = HourlyChart()
     qtbot.addWidget(chart)
     counts = hourly_counts(fixture_store, FIXTURE_START - timedelta(hours=2), FIXTURE_START + timedelta(hours=4))
-    chart.set_counts(counts)
+    chart.set_series(counts)
     for code in CODES:
         expected = [0, 0, *FIXTURE_COUNTS.get(code, [0, 0, 0, 0])]
         assert chart.bar_heights(code) == expected, code
@@ -27,7 +27,7 @@ def test_chart_ticks_are_local_hours(qtbot, fixture_store):
 
     chart = HourlyChart()
     qtbot.addWidget(chart)
-    chart.set_counts(hourly_counts(fixture_store, FIXTURE_START, FIXTURE_START + timedelta(hours=4)))
+    chart.set_series(hourly_counts(fixture_store, FIXTURE_START, FIXTURE_START + timedelta(hours=4)))
     ticks = chart.getAxis("bottom")._tickLevels[0]
     assert ticks[0] == (0, "14:00")  # 11:00 UTC is 14:00 in Moscow
 

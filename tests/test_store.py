@@ -39,7 +39,7 @@ def test_postgresql_migrates_and_dedupes(pg_url):
     assert first.inserted == len(fixture_messages()) and again.inserted == 0
     assert again.duplicates == len(fixture_messages())
     counts = hourly_counts(store, FIXTURE_START, FIXTURE_START.replace(hour=15))
-    assert list(counts.counts["power"]) == FIXTURE_COUNTS["power"]
+    assert list(counts.series["power"]) == FIXTURE_COUNTS["power"]
     store.close()
 
 

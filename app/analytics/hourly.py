@@ -216,28 +216,13 @@ def baseline(store: Store, start: datetime, end: datetime, weeks: int = BASELINE
     return Baseline(hours, tuple(values), tuple(used), weeks)
 
 
-@dataclass(frozen=True)
-class HourlyCounts:
-    """Messages per hour and category; ``hours`` are UTC hour starts."""
-
-    hours: tuple[datetime, ...]
-    counts: dict[str, tuple[int, ...]] = field(default_factory=dict)
-
-    def total(self) -> tuple[int, ...]:
-        return tuple(sum(col) for col in zip(*self.counts.values(), strict=True)) if self.counts else ()
-
-    def category_totals(self) -> dict[str, int]:
-        return {code: sum(values) for code, values in self.counts.items()}
-
-
-def hourly_counts(store: Store, start: datetime, end: datetime) -> HourlyCounts:
+def hourly_counts(store: Store, start: datetime, end: datetime) -> HourlySeries:
     """Counts per hour in [start, end) and category; every category, every hour, zeros included.
 
     Delegates to the SQL aggregation of ``app.analytics.hourly`` (local-hour buckets; with the
     region's whole-hour offset they coincide with UTC hours).
     """
-    series = by_category(store, start, end)
-    return HourlyCounts(series.hours, {code: tuple(int(v) for v in values) for code, values in series.series.items()})
+    return by_category(store, start, end)
 
 
 def last_hours_window(now: datetime, hours: int = 24) -> tuple[datetime, datetime]:

@@ -194,11 +194,12 @@ def compute_figures(store: Store, period_end: datetime, region: str, window_hour
     figures = BriefingFigures(
         region=region, period_start=start, period_end=end, generated_at=utcnow(),
         hour_total=len(hour_rows), previous_hour_total=sum(line.previous for line in lines),
-        window_total=sum(line.since_start for line in lines) if since else sum(window.total()),
+        window_total=sum(line.since_start for line in lines) if since else int(sum(window.total())),
         window_hours=window_hours,
         by_category=tuple((line.code, line.label, line.hour) for line in lines if line.hour),
         top_settlements=tuple((p.name, p.count) for p in places[:TOP_PLACES]),
-        hourly=tuple((to_local(h).strftime("%H:00"), n) for h, n in zip(window.hours, window.total(), strict=True)),
+        hourly=tuple((to_local(h).strftime("%H:00"), int(n))
+                     for h, n in zip(window.hours, window.total(), strict=True)),
         crisis_name=crisis_name or None, since=since, categories=lines,
         incidents=incidents, open_answers=open_answers, overdue_answers=overdue,
         top_places=places[:TOP_PLACES], top_rates=rates[:TOP_PLACES],

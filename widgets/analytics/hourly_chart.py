@@ -13,8 +13,8 @@ from PySide6.QtGui import QPainter
 from PySide6.QtSvg import QSvgGenerator
 from PySide6.QtWidgets import QWidget
 
-from app.analytics.hourly import Baseline, HourlyCounts, HourlySeries
-from app.categories import CATEGORIES, CODES, color, label
+from app.analytics.hourly import Baseline, HourlySeries
+from app.categories import CATEGORIES, color
 from app.common import ru
 from app.common.timeutil import to_local
 from app.export.hourly import write
@@ -23,12 +23,6 @@ BAR_WIDTH = 0.8
 PALETTE = ("#1f77b4", "#ff7f0e", "#2ca02c", "#d62728", "#9467bd", "#8c564b", "#e377c2", "#17becf",
            "#bcbd22", "#7f7f7f", "#393b79", "#637939")
 OTHERS_COLOR = "#c8c8c8"
-
-
-def series_from_counts(counts: HourlyCounts) -> HourlySeries:
-    """The main window's per-category counts as a drawable series."""
-    data = {code: tuple(float(v) for v in counts.counts.get(code, (0,) * len(counts.hours))) for code in CODES}
-    return HourlySeries(counts.hours, "category", data, {code: label(code) for code in CODES})
 
 
 class HourlyChart(pg.PlotWidget):
@@ -64,10 +58,6 @@ class HourlyChart(pg.PlotWidget):
         self.hideButtons()
 
     # data -----------------------------------------------------------------
-    def set_counts(self, counts: HourlyCounts) -> None:
-        """Show per-category ``counts`` (the main window's 24 hours)."""
-        self.set_series(series_from_counts(counts))
-
     def set_series(self, series: HourlySeries) -> None:
         """Show ``series``: one stacked bar per hour, bottom-up in the series' order."""
         if list(series.series) != list(self.series.series):

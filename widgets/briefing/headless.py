@@ -8,7 +8,7 @@ from collections.abc import Mapping, Sequence
 from datetime import datetime, timedelta
 from pathlib import Path
 
-from app.analytics.hourly import HourlyCounts, hourly_counts
+from app.analytics.hourly import HourlySeries, hourly_counts
 from app.cli.common import core_from
 from app.common.timeutil import floor_hour, from_local, utcnow
 from app.core import crisis_of
@@ -25,7 +25,7 @@ from widgets.shell.qtapp import create_application, spin_until, teardown
 FORMAT_NAMES = {"pdf": "PDF", "docx": "DOCX"}
 
 
-def scene_of(store: Store, period_end: datetime, rows: Sequence[MessageRow], counts: HourlyCounts,
+def scene_of(store: Store, period_end: datetime, rows: Sequence[MessageRow], counts: HourlySeries,
              region: Region | None = None, pack: RegionPack | None = None) -> BriefingScene:
     """The hour's messages of ``rows`` at the region's fixed extent (around the messages without a region)."""
     end = floor_hour(period_end)
@@ -35,7 +35,7 @@ def scene_of(store: Store, period_end: datetime, rows: Sequence[MessageRow], cou
     return BriefingScene(end, hour, counts, extent, pack, values)
 
 
-def make_briefing_files(store: Store, period_end: datetime, rows: Sequence[MessageRow], counts: HourlyCounts,
+def make_briefing_files(store: Store, period_end: datetime, rows: Sequence[MessageRow], counts: HourlySeries,
                         out_dir: Path, region: str, timeout: float = 60.0,
                         formats: Sequence[str] = FORMATS,
                         population: Mapping[str, int] | None = None, profile: Region | None = None,
@@ -58,7 +58,7 @@ def make_briefing_files(store: Store, period_end: datetime, rows: Sequence[Messa
     return outcome[0] if outcome else BriefingResult(None, errors={f: "время ожидания истекло" for f in formats})
 
 
-def make_briefing(store: Store, period_end: datetime, rows: Sequence[MessageRow], counts: HourlyCounts,
+def make_briefing(store: Store, period_end: datetime, rows: Sequence[MessageRow], counts: HourlySeries,
                   out_dir: Path, region: str, timeout: float = 60.0) -> tuple[str, bool]:
     """PDF and DOCX for the hour; returns (PDF path or the errors, ok) as the first version did."""
     result = make_briefing_files(store, period_end, rows, counts, out_dir, region, timeout)

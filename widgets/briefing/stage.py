@@ -16,7 +16,7 @@ from PySide6.QtCore import QBuffer, QByteArray, QIODevice, QObject, Qt, QTimer
 from PySide6.QtGui import QImage
 from PySide6.QtWidgets import QWidget
 
-from app.analytics.hourly import HourlyCounts, hourly_counts
+from app.analytics.hourly import HourlySeries, hourly_counts
 from app.common.timeutil import floor_hour
 from app.queries.map import ChoroplethValue, MapWindow, choropleth
 from app.queries.messages import MessageRow, messages_in
@@ -44,7 +44,7 @@ class BriefingScene:
 
     period_end: datetime
     rows: tuple[MessageRow, ...]
-    counts: HourlyCounts
+    counts: HourlySeries
     extent: Extent | None
     pack: RegionPack | None = None
     choropleth: tuple[ChoroplethValue, ...] = ()
@@ -138,7 +138,7 @@ class BriefingStage(QObject):
             return
         scene = self._queue[0][0]
         stale = self.view.grab().toImage()
-        self.chart.set_counts(scene.counts)  # laid out while the map draws: the axis is painted by the grab
+        self.chart.set_series(scene.counts)  # laid out while the map draws: the axis is painted by the grab
         self._draw(scene)
         expected = sum(1 for r in scene.rows if r.lat is not None and r.lon is not None)
         self._wait_markers(expected, WAIT_POLLS, lambda: self.view.grab_settled(self._on_map_grabbed, stale))

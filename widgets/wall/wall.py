@@ -14,7 +14,7 @@ from PySide6.QtCore import Qt, QTimer
 from PySide6.QtGui import QKeyEvent
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QStackedWidget, QVBoxLayout, QWidget
 
-from app.analytics.hourly import HourlyCounts, hourly_counts, last_hours_window
+from app.analytics.hourly import HourlySeries, hourly_counts, last_hours_window
 from app.common.changes import Changes, Kind
 from app.common.timeutil import to_local
 from app.core import Core
@@ -159,9 +159,9 @@ class WallWindow(QWidget):
         self.worker.run(lambda: (wall_snapshot(store, now, crisis.start, calendar), _day_counts(store, now)),
                         self._on_snapshot, owner=self)
 
-    def _on_snapshot(self, loaded: tuple[WallSnapshot, HourlyCounts]) -> None:
+    def _on_snapshot(self, loaded: tuple[WallSnapshot, HourlySeries]) -> None:
         snap, counts = loaded
-        self.chart.set_counts(counts)
+        self.chart.set_series(counts)
         self.snapshot = snap
         self._ticker_rows = snap.ticker
         self.tiles.show_snapshot(snap)
@@ -261,5 +261,5 @@ class WallWindow(QWidget):
         self._show_view()
 
 
-def _day_counts(store: Store, now: datetime) -> HourlyCounts:
+def _day_counts(store: Store, now: datetime) -> HourlySeries:
     return hourly_counts(store, *last_hours_window(now))
