@@ -4,18 +4,14 @@
 from __future__ import annotations
 
 import re
-from datetime import timedelta
 from pathlib import Path
 
-import pytest
 from PySide6.QtGui import QKeySequence
 from PySide6.QtWidgets import QDockWidget, QLabel, QMenu
 
-from app.core import Core
-from tests.fixtures import FIXTURE_START, ManualClock, fixture_total
+from tests.test_view_menus import window  # noqa: F401 (the real window with the storm fixture)
 
 README = Path(__file__).resolve().parents[1] / "README.md"
-NOW = FIXTURE_START + timedelta(hours=4)
 PANELS = ("Динамика и показатели", "Сообщения", "Карточка сообщения", "Сроки и ведомства", "Регионы", "Источники",
           "Происшествия", "Лента", "Архив справок")
 
@@ -39,20 +35,6 @@ def _shortcuts(section: str) -> set[str]:
     return set(re.findall(r"\b(Ctrl\+(?:[A-Z]|,)|F\d{1,2})\b", section))
 
 
-@pytest.fixture
-def window(qtbot, fixture_store, web_context):
-    from widgets.shell.main_window import MainWindow
-    from widgets.tasks.worker import DbWorker
-
-    win = MainWindow(Core(fixture_store, ManualClock(NOW)), web_context, DbWorker())
-    win.open_files = False
-    qtbot.addWidget(win, before_close_func=lambda w: w.briefing.shutdown())
-    win.show()
-    win.load_initial()
-    qtbot.waitUntil(lambda: win.map_view.is_ready and win.table_model.rowCount() == fixture_total(), timeout=20000)
-    return win
-
-
 def _find(menu_actions, path: list[str]) -> bool:
     if not path:
         return True
@@ -68,7 +50,7 @@ def test_the_section_quotes_menus_and_shortcuts() -> None:
     assert len(_menu_paths(section)) >= 8 and {"Ctrl+B", "Ctrl+I", "Ctrl+Z", "Ctrl+L", "F11"} <= _shortcuts(section)
 
 
-def test_every_claim_of_the_section_holds_in_the_window(window) -> None:
+def test_every_claim_of_the_section_holds_in_the_window(window) -> None:  # noqa: F811 (the fixture)
     section = _section()
     missing = [" → ".join(p) for p in _menu_paths(section) if not _find(window.menuBar().actions(), p)]
     assert not missing, f"the README quotes menu items the window lacks: {missing}"
