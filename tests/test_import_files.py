@@ -42,8 +42,8 @@ def test_cp1251_semicolon_csv_with_russian_headers(store, tmp_path):
     summary = import_files(store, [path])
     assert summary.line == "Импортировано 1, дубликатов 0, отклонено 5"
     [row] = messages(store)
-    assert (row.text, row.source, row.author, row.lat, row.lon) == ("Нет света на улице Красной", "vk", "Иван",
-                                                                     45.035, 38.975)
+    assert (row.text, row.author, row.lat, row.lon) == ("Нет света на улице Красной", "Иван", 45.035, 38.975)
+    assert row.source == "file:выгрузка.csv (vk)"  # the file's claim kept, the file stays the source
     assert row.published_at == datetime(2023, 4, 22, 12, 0, tzinfo=UTC)  # 15:00 Moscow, no zone given
     got = reasons(store)
     assert "пустой текст сообщения" in got and "неверная дата: «31.02.2023 10:00»" in got

@@ -10,6 +10,7 @@ import argparse
 import json
 import threading
 from pathlib import Path
+from urllib.parse import urlsplit
 
 from sqlalchemy.exc import DBAPIError
 
@@ -19,7 +20,7 @@ from app.demo import DEFAULT_SCENARIO, scenario_names
 from app.intake import RAW, FeedConfig, FeedPoller, ImportSummary, PollResult, feed_health
 from app.intake import import_files as import_raw
 from app.intake.feed import FeedStoppedError
-from app.intake.files import preview, save_profile
+from app.intake.files import preview, read_table, save_profile
 from app.intake.storage import storage_problem
 
 SHOWN_REJECTIONS = 20
@@ -67,13 +68,40 @@ def _register_poll(sub: argparse._SubParsersAction) -> None:
     add_core_options(parser)
     parser.add_argument("--url", required=True, help="адрес ленты, например http://127.0.0.1:8765/messages")
     parser.add_argument("--once", action="store_true", help="один опрос (все доступные страницы) и выход")
-    parser.add_argument("--interval", type=float, default=30.0, help="интервал опроса, с")
-    parser.add_argument("--token", help="токен доступа (заголовок Authorization: Bearer)")
-    parser.add_argument("--page-size", type=int, default=500, help="записей на страницу")
+    parser.add_argument("--interval", type=_interval, default=30.0, help="интервал опроса, с (больше 0)")
+    parser.add_argument("--token", type=_token, help="токен доступа (заголовок Authorization: Bearer)")
+    parser.add_argument("--page-size", type=_page_size, default=500, help="записей на страницу (1–1000)")
     parser.add_argument("--source", default="feed", help="источник для записей без поля source")
     parser.add_argument("--follow-redirects", action="store_true",
                         help="следовать перенаправлениям на другой адрес (в состоянии ленты будет отмечено)")
     parser.set_defaults(handler="app.cli.intake:run_poll")
+
+
+def _page_size(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        value = 0
+    if not 1 <= value <= 1000:
+        raise argparse.ArgumentTypeError(f"размер страницы — целое число от 1 до 1000, а не «{text[:40]}»")
+    return value
+
+
+def _interval(text: str) -> float:
+    try:
+        value = float(text)
+    except ValueError:
+        value = 0.0
+    if not 0 < value < float("inf"):
+        raise argparse.ArgumentTypeError(f"интервал — число секунд больше 0, а не «{text[:40]}»")
+    return value
+
+
+def _token(text: str) -> str:
+    if any(ord(c) < 32 or ord(c) == 127 for c in text):
+        raise argparse.ArgumentTypeError("в токене есть управляющие символы (перевод строки, табуляция): "
+                                         "он не может быть заголовком HTTP")
+    return text
 
 
 def register_global(parser: argparse.ArgumentParser) -> None:
@@ -91,9 +119,28 @@ def _mapping(text: str | None) -> dict[str, str | None] | None:
         value = json.loads(text)
     except ValueError:
         value = None
-    if not isinstance(value, dict) or not all(isinstance(k, str) for k in value):
-        raise ValueError('--mapping: ожидается объект JSON вида {"поле": "столбец"}')
+    if not isinstance(value, dict) or not all(isinstance(k, str) and (v is None or isinstance(v, str))
+                                              for k, v in value.items()):
+        raise ValueError('--mapping: ожидается объект JSON вида {"поле": "столбец"} (столбец — строка или null)')
     return value
+
+
+def _absent_columns(paths: list[Path], mapping: dict[str, str | None] | None) -> str | None:
+    """Why ``--mapping`` cannot apply: a column it names that a table (CSV, XLSX) does not have."""
+    for path in paths if mapping else ():
+        table = read_table(path)
+        close = getattr(table.rows, "close", None)
+        if table.format in ("csv", "xlsx") and table.headers:
+            absent = [c for c in (mapping or {}).values() if c and c not in table.headers]
+            if close is not None:
+                close()
+            if absent:
+                shown = ", ".join(f"«{c[:80]}»" for c in absent)
+                return f"--mapping: в файле {path.name} нет столбца {shown}; есть: " + \
+                    ", ".join(f"«{h[:40]}»" for h in table.headers[:20])
+        elif close is not None:
+            close()
+    return None
 
 
 def _missing(paths: list[Path]) -> list[str]:
@@ -129,6 +176,9 @@ def run_import(args: argparse.Namespace) -> int:
     paths = [Path(f) for f in args.files]
     missing = _missing(paths)
     readable = [p for p in paths if p.is_file()]
+    absent = _absent_columns(readable, mapping)
+    if absent:
+        return fail(absent)
     core = core_from(args)
     try:
         if getattr(args, "save_profile", None) and readable:
@@ -146,7 +196,13 @@ def run_import(args: argparse.Namespace) -> int:
     print_rejections(summary)
     for line in missing:
         print(f"Ошибка: {line}")
-    return 1 if missing else 0
+    return 1 if missing or _unread(summary, readable) else 0
+
+
+def _unread(summary: ImportSummary, paths: list[Path]) -> list[str]:
+    """Files refused whole (a bomb, a broken or foreign file): their rejection is located at the file itself."""
+    names = {p.name for p in paths}
+    return [r.location for r in summary.rejections if r.location in names]
 
 
 def _print_result(result: PollResult) -> None:
@@ -156,6 +212,9 @@ def _print_result(result: PollResult) -> None:
 
 def run_poll(args: argparse.Namespace) -> int:
     """Poll a feed once (``--once``) or every interval until Ctrl+C, through the core's pipeline."""
+    problem = _url_problem(args.url)
+    if problem is not None:
+        return fail(f"--url: {problem}")
     config = FeedConfig(url=args.url, token=args.token, interval_s=args.interval, page_size=args.page_size,
                         source=args.source, follow_elsewhere=getattr(args, "follow_redirects", False))
     core = core_from(args)
@@ -171,6 +230,17 @@ def run_poll(args: argparse.Namespace) -> int:
         poller.close()
         core.close()
     return 0
+
+
+def _url_problem(url: str) -> str | None:
+    try:
+        parts = urlsplit(url)
+        parts.port  # noqa: B018 - raises on a port out of range
+    except ValueError:
+        return f"адрес не разбирается: «{url[:200]}»"
+    if parts.scheme not in ("http", "https") or not parts.hostname:
+        return f"нужен адрес http:// или https:// с именем сервера, а не «{url[:200]}»"
+    return None
 
 
 def _poll_forever(core: Core, poller: FeedPoller, stop: threading.Event) -> None:
@@ -201,6 +271,9 @@ def _poll_once(core: Core, poller: FeedPoller, config: FeedConfig) -> int:
         if problem is None:
             raise
         return fail(f"Опрос не сохранён: {problem}", 1)
+    if result.error is not None:
+        core.announce_arrived(result.summary)
+        return fail(f"опрос не удался: {result.error} ({result.summary.line})", 1)
     _report(core, result)
     print(feed_health(core.store, config.id, config.interval_s).label)
-    return 0 if result.error is None else 1
+    return 0

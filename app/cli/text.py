@@ -13,9 +13,11 @@ from typing import IO
 
 from app.cli.common import add_core_options, core_from, fail
 from app.cli.evaluate import evaluate, load_labelled, markdown
+from app.common.files import os_reason
 from app.common.timeutil import utcnow
 from app.gazetteer.lookup import GazetteerMissingError
 from app.intake import Incoming, Placement, enrich
+from app.intake.validate import MAX_FIELD_BYTES
 
 OUTPUT_FIELDS = ("id", "category", "secondary", "confidence", "is_complaint", "settlement", "municipality",
                  "region", "lat", "lon")
@@ -32,9 +34,16 @@ def register(sub: argparse._SubParsersAction) -> None:
     classify.set_defaults(handler="app.cli.text:run_classify")
 
 
+class TooLargeError(ValueError):
+    """A text over the import's own limit (1 MB): refused here as ``import`` refuses it."""
+
+
 def _incoming(record: dict) -> Incoming:
     lat, lon = record.get("lat"), record.get("lon")
-    return Incoming(source="file", text=str(record["text"]), published_at=utcnow(),
+    text = str(record["text"])
+    if len(text) > MAX_FIELD_BYTES // 4 and len(text.encode("utf-8", "surrogatepass")) > MAX_FIELD_BYTES:
+        raise TooLargeError("текст больше 1 МБ (предел импорта)")
+    return Incoming(source="file", text=text, published_at=utcnow(),
                     lat=float(lat) if lat is not None else None, lon=float(lon) if lon is not None else None)
 
 
@@ -55,13 +64,33 @@ def _opened(path: str | None, mode: str, default: IO[str]) -> Iterator[IO[str]]:
         yield handle
 
 
+MAX_LINE_CHARS = 4 * MAX_FIELD_BYTES  # a line whose text is within the limit, escaped as JSON, fits
+
+
+def _lines(source: IO[str]) -> Iterator[str | None]:
+    """Lines of ``source``; a line longer than ``MAX_LINE_CHARS`` comes out as None (skipped unread)."""
+    while line := source.readline(MAX_LINE_CHARS):
+        if len(line) == MAX_LINE_CHARS and not line.endswith("\n"):
+            while (rest := source.readline(MAX_LINE_CHARS)) and not rest.endswith("\n"):
+                pass
+            yield None
+            continue
+        yield line
+
+
 def _convert(source: IO[str], target: IO[str], placement: Placement) -> int:
     failures = 0
-    for number, line in enumerate(source, 1):
-        if not line.strip():
+    for number, line in enumerate(_lines(source), 1):
+        if line is not None and not line.strip():
             continue
         try:
+            if line is None:
+                raise TooLargeError("строка больше 4 МБ")
             out = classify_record(json.loads(line), placement)
+        except TooLargeError as exc:
+            failures += 1
+            print(f"classify: строка {number} пропущена: {exc}", file=sys.stderr)
+            continue
         except (ValueError, KeyError, TypeError, RecursionError):
             failures += 1
             print(f"classify: строка {number} пропущена: нужен объект JSON с полями id и text", file=sys.stderr)
@@ -78,12 +107,26 @@ def run_classify(args: argparse.Namespace) -> int:
     try:
         placement = core.pipeline.placement
         if args.evaluate:
-            print(markdown(Path(args.file).name, evaluate(load_labelled(Path(args.file)), placement)))
-            return 0
+            return _evaluate(Path(args.file), placement)
         with _opened(args.file, "r", sys.stdin) as source, _opened(args.out, "w", sys.stdout) as target:
             failures = _convert(source, target, placement)
     except GazetteerMissingError as exc:
         return fail(str(exc))
+    except UnicodeDecodeError:
+        return fail(f"{args.file}: файл не в кодировке UTF-8 (сохраните его как UTF-8)")
+    except OSError as exc:
+        return fail(f"{exc.filename or args.out or args.file}: {os_reason(exc)}")
     finally:
         core.close()
     return 1 if failures else 0
+
+
+def _evaluate(path: Path, placement: Placement) -> int:
+    try:
+        records = load_labelled(path)
+        print(markdown(path.name, evaluate(records, placement)))
+    except (ValueError, KeyError, TypeError, AttributeError, RecursionError) as exc:
+        if isinstance(exc, UnicodeDecodeError):
+            raise
+        return fail(f"{path}: размеченный файл не читается: нужны строки JSON с полями id, text и category")
+    return 0

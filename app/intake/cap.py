@@ -120,7 +120,10 @@ def parse_alert(data: bytes) -> Alert:
     try:
         root = ET.fromstring(data)
     except ET.ParseError as exc:
-        raise CapError(f"файл не является XML: {exc}") from exc
+        if "amplification" in str(exc) or "entit" in str(exc):
+            raise CapError("XML раздувается сущностями (похоже на XML-бомбу) и не принят") from exc
+        line, column = getattr(exc, "position", (0, 0))
+        raise CapError(f"файл не является XML или повреждён (строка {line}, позиция {column})") from exc
     if root.tag != f"{{{NS}}}alert":
         raise CapError("это не предупреждение CAP 1.2 (нет элемента alert в пространстве имён CAP 1.2)")
     identifier = _find(root, "identifier")

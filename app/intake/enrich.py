@@ -38,6 +38,20 @@ class Placement:
 
 NOWHERE = Placement()
 
+# Classification and placing read at most this many characters: a Telegram message holds 4,096,
+# and what a complaint is about and where is said at its start; the classifier's phrase and
+# negation windows grow with the text, so an unbounded text (a 1 MB pasted log) would cost
+# minutes of CPU per message. The stored text stays whole.
+ANALYSED_CHARS = 4096
+
+
+def analysed_part(text: str) -> str:
+    """The start of ``text`` the classifier and the place finder read (cut at a word boundary)."""
+    if len(text) <= ANALYSED_CHARS:
+        return text
+    cut = text.rfind(" ", ANALYSED_CHARS // 2, ANALYSED_CHARS)
+    return text[:cut if cut > 0 else ANALYSED_CHARS]
+
 
 def without_places(text: str, spans: Sequence[tuple[int, int]]) -> str:
     """``text`` with place names blanked, so that «Новый Свет» is no evidence of a power cut."""
@@ -49,7 +63,7 @@ def without_places(text: str, spans: Sequence[tuple[int, int]]) -> str:
 def _category_fields(item: Incoming, match: PlaceMatch) -> dict[str, object]:
     if item.category_source == "operator":
         return {}
-    result = classify(without_places(item.text, match.spans))
+    result = classify(without_places(analysed_part(item.text), match.spans))
     return {"category": result.category, "secondary_category": result.secondary,
             "confidence": result.confidence, "is_complaint": result.is_complaint,
             "explanation": result.explanation, "category_source": "classifier"}
@@ -79,7 +93,7 @@ def _place_fields(item: Incoming, match: PlaceMatch, pack: RegionPack | None) ->
 
 def enrich(item: Incoming, placement: Placement = NOWHERE) -> Incoming:
     """``item`` with category, confidence, complaint flag, explanation and place filled in."""
-    match = locate_text(item.text, placement.home or item.region, pack=placement.pack)
+    match = locate_text(analysed_part(item.text), placement.home or item.region, pack=placement.pack)
     fields = {**_category_fields(item, match), **_place_fields(item, match, placement.pack)}
     return replace(item, **fields)  # type: ignore[arg-type]
 

@@ -14,6 +14,7 @@ from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
+from app.common.files import os_reason
 from app.intake.cap import CapError, parse_alert, store_alerts
 from app.intake.files.csvfile import read_csv
 from app.intake.files.jsonfile import read_json, read_jsonl
@@ -74,9 +75,31 @@ def read_table(path: Path) -> Table:
             return read_jsonl(path, source)
         if suffix in (".json", ".geojson"):
             return read_json(path, source)
+        foreign = binary_kind(path)
+        if foreign is not None:
+            reason = f"формат файла не поддерживается: {foreign} (принимаются CSV, XLSX, JSON/JSONL, GeoJSON, CAP)"
+            return Table("?", source, (), [file_rejection(source, path.name, reason, "")])
         return read_csv(path, source)
     except OSError as exc:
-        return Table("?", source, (), [file_rejection(source, path.name, f"файл не читается: {exc}", "")])
+        return Table("?", source, (), [file_rejection(source, path.name, f"файл не читается: {os_reason(exc)}", "")])
+
+
+_MAGIC = ((b"PK\x03\x04", "архив ZIP (или документ Word/Excel не в формате XLSX); архивы не импортируются"),
+          (b"%PDF", "документ PDF"), (b"\xd0\xcf\x11\xe0", "старый документ Office (DOC/XLS)"),
+          (b"Rar!", "архив RAR"), (b"7z\xbc\xaf", "архив 7z"), (b"\x1f\x8b", "архив gzip"),
+          (b"\x89PNG", "изображение PNG"), (b"\xff\xd8\xff", "изображение JPEG"))
+
+
+def binary_kind(path: Path) -> str | None:
+    """What a file read as text really is when it is binary (by its magic bytes or NUL bytes), else None."""
+    with path.open("rb") as handle:
+        head = handle.read(8192)
+    for magic, kind in _MAGIC:
+        if head.startswith(magic):
+            return kind
+    if head.startswith((b"\xff\xfe", b"\xfe\xff")):
+        return None  # UTF-16 text with its BOM
+    return "двоичный файл (в нём есть нулевые байты)" if b"\x00" in head else None
 
 
 def mapping_for(table: Table, override: Mapping_ | None = None, profile: Profile | None = None) -> dict[str, str]:

@@ -37,11 +37,12 @@ def zip_problem(path: Path, limits: ZipLimits = ZipLimits()) -> str | None:
         return f"в архиве {format_int(len(infos))} файлов (предел {format_int(limits.entries)})"
     total = sum(info.file_size for info in infos)
     if total > limits.total:
-        return f"архив распаковывается в {format_int(total // MB)} МБ (предел {format_int(limits.total // MB)} МБ)"
+        return f"архив распаковывается в {format_int(-(-total // MB))} МБ — больше предела " \
+               f"{format_int(limits.total // MB)} МБ"
     for info in infos:
         if info.file_size > limits.entry:
-            return f"«{info.filename[:100]}» в архиве — {format_int(info.file_size // MB)} МБ (предел " \
-                   f"{format_int(limits.entry // MB)} МБ)"
+            return f"«{info.filename[:100]}» в архиве — {format_int(-(-info.file_size // MB))} МБ, больше предела " \
+                   f"{format_int(limits.entry // MB)} МБ"
         ratio = info.file_size / max(1, info.compress_size)
         if info.file_size > limits.ratio_from and ratio > limits.ratio:
             return f"«{info.filename[:100]}» сжат в {format_int(int(ratio))} раз: похоже на архивную бомбу"

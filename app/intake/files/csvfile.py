@@ -37,27 +37,29 @@ def decode(data: bytes) -> tuple[str, str]:
 
 
 def detect_encoding(sample: bytes) -> str:
-    """«utf-8» or «cp1251», judged by the non-ASCII lines of ``sample``."""
+    """«utf-16» (by its BOM), «utf-8», «cp1251» or «koi8-r», judged by the bytes of ``sample``.
+
+    A few bytes that are not UTF-8 in a file of UTF-8 Cyrillic (one 0xFF) leave it UTF-8: text in
+    cp1251 or KOI8-R almost never forms valid UTF-8 sequences, so valid multibyte characters
+    outnumbering stray bytes decide. Between the two single-byte encodings the case of the letters
+    decides: Russian text is mostly lower case, which is 0xE0–0xFF in cp1251 and 0xC0–0xDF in KOI8-R.
+    """
+    if sample.startswith((b"\xff\xfe", b"\xfe\xff")):
+        return "utf-16"
     try:
         sample.decode("utf-8")
         return "utf-8"
     except UnicodeDecodeError as exc:
         if exc.start >= len(sample) - 3 and len(sample) >= SAMPLE:  # a character cut by the sample's end
             return "utf-8"
-    whole = sample.splitlines()
-    if len(sample) >= SAMPLE and len(whole) > 1:
-        whole = whole[:-1]  # the sample's last line may be cut
-    lines = [line for line in whole if not line.isascii()]
-    good = sum(1 for line in lines if _is_utf8(line))
-    return "utf-8" if good * 2 > len(lines) else "cp1251"
-
-
-def _is_utf8(line: bytes) -> bool:
-    try:
-        line.decode("utf-8")
-    except UnicodeDecodeError:
-        return False
-    return True
+    text = sample.decode("utf-8", "surrogateescape")
+    stray = sum(1 for c in text if "\udc80" <= c <= "\udcff")
+    valid = sum(1 for c in text if ord(c) > 127 and not "\udc80" <= c <= "\udcff")
+    if valid >= stray:
+        return "utf-8"
+    upper = sum(1 for b in sample if 0xC0 <= b <= 0xDF)
+    lower = sum(1 for b in sample if b >= 0xE0)
+    return "koi8-r" if upper > lower else "cp1251"
 
 
 def sniff_delimiter(text: str) -> str:

@@ -88,6 +88,9 @@ def record_maker(mapping: Mapping[str, str], source: str, origin: str = "") -> C
             fields = dict(zip(names, fetch(values), strict=True)) if fetch is not None else _fields(values, mapping)
         except (KeyError, TypeError):  # a JSON path («geo.lat») or a key missing from this row
             fields = _fields(values, mapping)
+        claimed = fields.get("source")
+        if claimed is not None and str(claimed).strip():  # a file never poses as vk: the claim is kept, marked
+            fields["source"] = f"{source} ({' '.join(str(claimed).split())})"[:64]
         return RawRecord(fields, row.location, row.raw, source, origin)
 
     return make

@@ -26,13 +26,14 @@ def read_xlsx(path: Path, source: str) -> Table:
     try:
         book = load_workbook(path, read_only=True, data_only=True)
         sheet = book.worksheets[0]
-        rows = sheet.iter_rows(values_only=True)
-        headers = _headers(rows)
+        sheet.reset_dimensions()  # the declared <dimension> (A1:XFD1048576) is no promise: read the real cells
+        number, headers = _headers(sheet.iter_rows(values_only=True))
+        rows = sheet.iter_rows(min_row=number + 1, max_col=max(1, len(headers)), values_only=True)
     except Exception as exc:
         reason = _unreadable(exc)
         rejection = file_rejection(source, path.name, reason, str(exc))
         return Table("xlsx", source, (), [rejection])
-    return Table("xlsx", source, headers, _rows(book, rows, headers, sheet.title, source))
+    return Table("xlsx", source, headers, _rows(book, rows, headers, sheet.title, source, number + 1))
 
 
 def _unreadable(exc: Exception) -> str:
@@ -41,11 +42,17 @@ def _unreadable(exc: Exception) -> str:
     return f"файл Excel не читается: повреждён или не является книгой Excel ({exc.__class__.__name__})"
 
 
-def _headers(rows: Iterator[Sequence[object]]) -> tuple[str, ...]:
-    for cells in rows:
+MAX_COLUMNS = 1000  # a table of messages has a dozen columns; a row's width bounds the work of every row
+
+
+def _headers(rows: Iterator[Sequence[object]]) -> tuple[int, tuple[str, ...]]:
+    """The first non-empty row's number and its headers, up to its last non-empty cell."""
+    for number, cells in enumerate(rows, start=1):
         if not _blank(cells):
-            return tuple(str(cell).strip() if cell is not None else f"Столбец {i + 1}" for i, cell in enumerate(cells))
-    return ()
+            width = max(i for i, cell in enumerate(cells) if cell is not None and str(cell).strip()) + 1
+            return number, tuple(str(cell).strip() if cell is not None and str(cell).strip() else f"Столбец {i + 1}"
+                                 for i, cell in enumerate(cells[:min(width, MAX_COLUMNS)]))
+    return 0, ()
 
 
 def _blank(cells: Sequence[object]) -> bool:
@@ -53,9 +60,9 @@ def _blank(cells: Sequence[object]) -> bool:
 
 
 def _rows(book: object, rows: Iterable[Sequence[object]], headers: tuple[str, ...], title: str,
-          source: str) -> Iterator[SourceRow | Rejection]:
+          source: str, first: int) -> Iterator[SourceRow | Rejection]:
     try:
-        for number, cells in enumerate(rows, start=2):
+        for number, cells in enumerate(rows, start=first):
             if _blank(cells):
                 continue
             values = {h: _cell(v) for h, v in zip(headers, cells, strict=False)}
