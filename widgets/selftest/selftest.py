@@ -26,6 +26,7 @@ from widgets.selftest.bundle import run_bundle_checks
 from widgets.shell.qtapp import create_application, spin_until, teardown
 
 POPUP_LIMIT = 500
+STREET_ZOOM = 16
 
 
 def _poll_stats(view: MapView, expected: int, timeout: float) -> dict:
@@ -70,8 +71,25 @@ def check_map(rows: Sequence[MessageRow], timeout: float) -> dict:
     view.add_messages(rows)
     expected = sum(1 for r in rows if r.lat is not None and r.lon is not None)
     result = _result(view, context, _poll_stats(view, expected, timeout), expected, started)
+    placed = [r for r in rows if r.lat is not None and r.lon is not None]
+    if placed:
+        result["street_zoom_drawn"] = _drawn_at_street_zoom(view, placed[0].lat, placed[0].lon, timeout)  # type: ignore[arg-type]
+        result["ok"] = result["ok"] and result["street_zoom_drawn"] > 0
     teardown(context, view)
     return result
+
+
+def _drawn_at_street_zoom(view: MapView, lat: float, lon: float, timeout: float, zoom: int = STREET_ZOOM) -> int:
+    """Messages drawn once the map is zoomed in on a message (a hostile category once blanked this view)."""
+    stats: dict = {}
+
+    def there() -> bool:
+        view.run_script(f"opershtab.setView({float(lat)}, {float(lon)}, {zoom});")
+        view.stats(lambda value: stats.update(value or {}))
+        return stats.get("frame_zoom") == zoom and int(stats.get("drawn", 0)) > 0
+
+    spin_until(there, min(timeout, 20), step_ms=100)
+    return int(stats.get("drawn", 0)) if stats.get("frame_zoom") == zoom else 0
 
 
 def _open_all(panel: object, ids: Sequence[int], timeout: float) -> tuple[int, int]:
