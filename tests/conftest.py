@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import importlib.util
 import os
 import re
@@ -75,6 +76,18 @@ def pytest_configure(config: pytest.Config) -> None:
     except ImportError:  # the headless job: Qt is not installed, only the Qt-free tests run
         return
     register_app_scheme()  # must precede the QApplication that pytest-qt creates
+
+
+@pytest.fixture(autouse=True)
+def main_thread_gc(request: pytest.FixtureRequest) -> Iterator[None]:
+    """With Qt, garbage is collected on the main thread only (as the application does), and after each test."""
+    if QT_AVAILABLE and {"qapp", "qtbot"} & set(request.fixturenames):
+        from widgets.shell.qtapp import collect_garbage_in_main_thread
+
+        collect_garbage_in_main_thread(request.getfixturevalue("qapp"))
+    yield
+    if not gc.isenabled():
+        gc.collect()
 
 
 @pytest.fixture(autouse=True)

@@ -115,7 +115,8 @@ def test_the_same_post_from_vk_and_a_platform_spreadsheet_is_one_message_with_bo
     assert summary.imported == 0 and summary.duplicates == 1
     with store.engine.connect() as conn:
         [message] = conn.execute(select(Message.id)).scalars().all()
-        assert [source for source, _ in routes_of(conn, message)] == ["vk", "Решаем вместе"]
+        # a file row keeps the file as its source; the platform it names stays visible beside it
+        assert [source for source, _ in routes_of(conn, message)] == ["vk", "file:rv.csv (Решаем вместе)"]
 
 
 def test_hostile_files_reject_the_bad_row_alone(store, tmp_path):

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import logging
 import os
 import sys
@@ -54,7 +55,36 @@ def create_application(headless: bool = False) -> QApplication:
     app.setApplicationDisplayName("Оперштаб")
     app.setOrganizationName("opershtab")
     install_russian(app)
+    collect_garbage_in_main_thread(app)
     return app  # type: ignore[return-value]
+
+
+_collector: QTimer | None = None
+
+
+def collect_garbage_in_main_thread(app: QCoreApplication, interval_ms: int = 1000) -> None:
+    """Python's cyclic garbage collector runs only here, on the main thread.
+
+    Left automatic, it runs in whichever thread allocates: a feed or database thread then
+    destroys a Qt object of the GUI, and that thread and the main thread deadlock (seen:
+    the feed thread in ``QObject::~QObject`` waiting for the GIL, the main thread in another
+    ``~QObject`` waiting for Qt's mutex). The same remedy as pyqtgraph's GarbageCollector.
+    """
+    global _collector
+    if _collector is not None:
+        return
+    gc.disable()
+    _collector = QTimer(app)
+    _collector.timeout.connect(collect_due_generation)
+    _collector.start(interval_ms)
+
+
+def collect_due_generation() -> None:
+    """Collect the generations whose counts passed their thresholds, as automatic collection would."""
+    counts, thresholds = gc.get_count(), gc.get_threshold()
+    due = [generation for generation in range(3) if counts[generation] > thresholds[generation]]
+    if due:
+        gc.collect(max(due))
 
 
 _translator: QTranslator | None = None
