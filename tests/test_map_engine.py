@@ -211,7 +211,7 @@ def _hostile(store) -> list[MessageRow]:
                       lat=45.033 + (n % 10) * 0.001, lon=38.975 + (n // 10) * 0.0015, category="power")
              for n in range(50)]
     items += [Incoming("hostile", f"категория {i}", start + timedelta(minutes=i), external_id=f"c{i}",
-                       lat=45.037, lon=38.978, category=code, author=code, settlement=code)
+                       lat=45.037, lon=38.978, category=code[:32], author=code, settlement=code)
               for i, code in enumerate(HOSTILE_CATEGORIES)]
     store_incoming(store, items)
     return messages_after(store, 0)
