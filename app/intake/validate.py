@@ -207,7 +207,7 @@ def _external_id(value: object, clean: bool = False) -> str | None:
 def parse_time(value: object) -> datetime:
     """An aware UTC moment from ISO text, «ДД.ММ.ГГГГ ЧЧ:ММ», Unix seconds or a datetime.
 
-    Times without a zone are the region's local time (Europe/Moscow).
+    Times without a zone are the centre's local time (the region profile's zone, ``local_zone()``).
     """
     if value is None or (isinstance(value, str) and not value.strip()):
         raise InvalidFieldError("не указана дата")

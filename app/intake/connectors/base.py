@@ -21,6 +21,7 @@ from sqlalchemy import Connection
 from app.intake import http
 from app.intake.backoff import backoff_delay
 from app.intake.http import FetchError, Limits, Reply
+from app.intake.jsonpage import PageError, loads_page
 from app.intake.validate import RawRecord, Rejection
 
 T = TypeVar("T")
@@ -144,3 +145,26 @@ def status_error(reply: Reply) -> SourceError | None:
 
 def text_of(reply: Reply) -> str:
     return reply.body.decode("utf-8", "replace")
+
+
+def api_payload(reply: Reply, api: str, refusal: Callable[[Any], SourceError | None], key: str,
+                kind: type, what: str) -> Any:
+    """The ``key`` member of an API's JSON answer, after its own error object (``refusal``) and the HTTP status.
+
+    ``what`` names the expected member in the error («список «result»», «объект «response»»).
+    """
+    try:
+        document = loads_page(text_of(reply))
+    except PageError as exc:
+        raise status_error(reply) or SourceError(f"{api} вернул не JSON: {exc}", raw=text_of(reply)[:65536]) \
+            from exc
+    refused = refusal(document)
+    if refused is not None:
+        raise refused
+    failed = status_error(reply)
+    if failed is not None:
+        raise failed
+    value = document.get(key) if isinstance(document, dict) else None
+    if not isinstance(value, kind):
+        raise SourceError(f"в ответе {api} нет {what}", retry=False, raw=text_of(reply)[:65536])
+    return value

@@ -20,11 +20,10 @@ from app.intake.connectors.base import (
     PollContext,
     SourceError,
     SourceSpec,
-    status_error,
-    text_of,
+    api_payload,
 )
 from app.intake.http import Reply
-from app.intake.jsonpage import BadItem, PageError, loads_page, safe_dumps
+from app.intake.jsonpage import BadItem, safe_dumps
 from app.intake.validate import RawRecord, Rejection, clip_raw
 
 SOURCE = "telegram"
@@ -36,20 +35,11 @@ ALLOWED = '["message","channel_post","edited_message","edited_channel_post"]'
 
 
 def _result(reply: Reply) -> list[Any]:
-    try:
-        document = loads_page(text_of(reply))
-    except PageError as exc:
-        raise status_error(reply) or SourceError(f"Telegram вернул не JSON: {exc}", raw=text_of(reply)[:65536]) \
-            from exc
-    if isinstance(document, dict) and document.get("ok") is False:
-        raise _api_error(document)
-    failed = status_error(reply)
-    if failed is not None:
-        raise failed
-    result = document.get("result") if isinstance(document, dict) else None
-    if not isinstance(result, list):
-        raise SourceError("в ответе Telegram нет списка «result»", retry=False, raw=text_of(reply)[:65536])
-    return result
+    return api_payload(reply, "Telegram", _refusal, "result", list, "списка «result»")  # type: ignore[no-any-return]
+
+
+def _refusal(document: Any) -> SourceError | None:
+    return _api_error(document) if isinstance(document, dict) and document.get("ok") is False else None
 
 
 def _api_error(document: dict[str, Any]) -> SourceError:

@@ -20,12 +20,10 @@ from app.intake.connectors.base import (
     PollContext,
     SourceError,
     SourceSpec,
-    status_error,
-    text_of,
+    api_payload,
 )
 from app.intake.connectors.vk_records import names_of, post_record
 from app.intake.http import Reply
-from app.intake.jsonpage import PageError, loads_page
 from app.intake.validate import RawRecord, Rejection
 
 API_VERSION = "5.199"
@@ -62,20 +60,12 @@ class VkApi:
 
 
 def _response(reply: Reply) -> dict[str, Any]:
-    try:
-        document = loads_page(text_of(reply))
-    except PageError as exc:
-        failed = status_error(reply)
-        raise failed or SourceError(f"VK вернул не JSON: {exc}", raw=text_of(reply)[:65536]) from exc
-    if isinstance(document, dict) and isinstance(document.get("error"), dict):
-        raise _api_error(document["error"])
-    failed = status_error(reply)
-    if failed is not None:
-        raise failed
-    response = document.get("response") if isinstance(document, dict) else None
-    if not isinstance(response, dict):
-        raise SourceError("в ответе VK нет объекта «response»", retry=False, raw=text_of(reply)[:65536])
-    return response
+    return api_payload(reply, "VK", _refusal, "response", dict, "объекта «response»")  # type: ignore[no-any-return]
+
+
+def _refusal(document: Any) -> SourceError | None:
+    error = document.get("error") if isinstance(document, dict) else None
+    return _api_error(error) if isinstance(error, dict) else None
 
 
 def _api_error(error: dict[str, Any]) -> SourceError:
